@@ -1,0 +1,11 @@
+/**
+ * Every schema migration of Codewright, by name, in the order they apply.
+ * Migrations import nothing from the application, so they stay frozen in time.
+ * Name new files `NNNN_what.ts` and add them here; never edit one that has shipped.
+ */
+import type { Migration } from "kysely/migration";
+import * as m0001 from "./0001_foundation";
+
+export const migrations: Record<string, Migration> = {
+  "0001_foundation": m0001,
+};

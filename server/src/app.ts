@@ -1,0 +1,92 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import cookie from "@fastify/cookie";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import websocket from "@fastify/websocket";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { Config } from "./config";
+import type { DatabaseHandle } from "./db/connect";
+import { AccessEvents, type DomainContext } from "./domain/context";
+import { errorsPlugin } from "./http/plugins/errors";
+import { authPlugin } from "./http/plugins/auth";
+import { clientPlugin } from "./http/plugins/client";
+import healthRoutes from "./http/routes/health";
+import authRoutes from "./http/routes/auth";
+import userRoutes from "./http/routes/users";
+import standardRoutes from "./http/routes/standards";
+import sectionRoutes from "./http/routes/sections";
+import importRoutes from "./http/routes/import";
+
+export interface AppOptions {
+  config: Config;
+  database: DatabaseHandle;
+  /** Log through pino; false in tests. Default true. */
+  logger?: boolean;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The database and the access event bus, as domain code needs them. */
+    domain: DomainContext;
+  }
+}
+
+/**
+ * Builds the whole platform as one Fastify instance: plugins (external, then ours), then routes.
+ * The caller owns the database handle and the listening socket; `app.close()` stops everything else.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, database } = options;
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: config.logLevel },
+    bodyLimit: config.limits.bodyBytes,
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const ctx: DomainContext = { db: database.db, events: new AccessEvents() };
+  app.decorate("domain", ctx);
+
+  await app.register(errorsPlugin);
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'", "ws:", "wss:"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(websocket, { options: { maxPayload: config.limits.messageBytes, perMessageDeflate: false } });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: "Codewright API", version: "1", description: "Co-author, review and publish a consensus standard." },
+    },
+  });
+  await app.register(authPlugin, { ctx, allowedOrigins: config.allowedOrigins });
+
+  const routeOptions = { ctx, config };
+  await app.register(healthRoutes, { ...routeOptions, databaseKind: database.kind });
+  await app.register(authRoutes, routeOptions);
+  await app.register(userRoutes, routeOptions);
+  await app.register(standardRoutes, routeOptions);
+  await app.register(sectionRoutes, routeOptions);
+  await app.register(importRoutes, routeOptions);
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(clientPlugin, { dir: config.clientDir });
+  return app;
+}

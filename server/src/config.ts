@@ -1,0 +1,68 @@
+/** Everything the server reads from its environment, parsed once at start. */
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL URL; unset means the embedded PGlite in `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  adminEmail?: string;
+  adminPassword?: string;
+  /** Origins allowed to use cookie-authenticated requests and websockets; default the server's own. */
+  allowedOrigins: string[];
+  logLevel: string;
+  /** `none` skips loading the sample building code on first start. */
+  seed: "sample" | "none";
+  /** The public URL of the site, for links in invites (default http://HOST:PORT). */
+  publicUrl: string;
+  /** Directory of the built web client; served when it exists. */
+  clientDir?: string;
+  limits: Limits;
+}
+
+/** Sync and HTTP limits; each configurable, each with a sane default. */
+export interface Limits {
+  /** Largest HTTP body, bytes. */
+  bodyBytes: number;
+  /** Largest websocket message, bytes. */
+  messageBytes: number;
+  /** Largest encoded state of one room, bytes. */
+  documentBytes: number;
+  connectionsPerRoom: number;
+  roomsPerProcess: number;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}".`);
+  return n;
+}
+
+/** Reads the configuration. Throws with the variable's name when a value is malformed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = int(env, "PORT", 8080);
+  const host = env.HOST || "127.0.0.1";
+  const publicUrl = (env.PUBLIC_URL || `http://${host.includes(":") ? `[${host}]` : host}:${port}`).replace(/\/$/, "");
+  const seed = env.SEED === "none" ? "none" : "sample";
+  return {
+    port,
+    host,
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.DATA_DIR || "./data",
+    adminEmail: env.ADMIN_EMAIL || undefined,
+    adminPassword: env.ADMIN_PASSWORD || undefined,
+    allowedOrigins: env.ALLOWED_ORIGINS ? env.ALLOWED_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean) : [],
+    logLevel: env.LOG_LEVEL || "info",
+    seed,
+    publicUrl,
+    clientDir: env.CLIENT_DIR || undefined,
+    limits: {
+      bodyBytes: int(env, "LIMIT_BODY_BYTES", 1024 * 1024),
+      messageBytes: int(env, "LIMIT_MESSAGE_BYTES", 1024 * 1024),
+      documentBytes: int(env, "LIMIT_DOCUMENT_BYTES", 8 * 1024 * 1024),
+      connectionsPerRoom: int(env, "LIMIT_CONNECTIONS_PER_ROOM", 500),
+      roomsPerProcess: int(env, "LIMIT_ROOMS_PER_PROCESS", 10000),
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import type { Kysely, Transaction } from "kysely";
+import type { ApiTokensTable, InvitesTable, SessionsTable, UsersTable } from "./tables/users";
+import type { MembershipsTable, SectionsTable, StandardsTable } from "./tables/standards";
+import type { RoomUpdatesTable } from "./tables/rooms";
+import type { AuditLogTable } from "./tables/audit";
+
+/** Every table the application reads or writes, composed from the per-feature table types. */
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  invites: InvitesTable;
+  standards: StandardsTable;
+  memberships: MembershipsTable;
+  sections: SectionsTable;
+  room_updates: RoomUpdatesTable;
+  audit_log: AuditLogTable;
+}
+
+/** A connection or a transaction: repository functions accept either. */
+export type Db = Kysely<Database> | Transaction<Database>;

@@ -1,0 +1,43 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  display_name: string;
+  password_hash: string | null;
+  is_admin: Generated<boolean>;
+  disabled_at: Date | null;
+  created_at: ColumnType<Date, never, never>;
+}
+export type UserRow = Selectable<UsersTable>;
+export type NewUserRow = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  created_at: ColumnType<Date, never, never>;
+  expires_at: Date;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: ColumnType<Date, never, never>;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface InvitesTable {
+  id: string;
+  token_hash: string;
+  email: string;
+  is_admin: Generated<boolean>;
+  created_by: string | null;
+  created_at: ColumnType<Date, never, never>;
+  expires_at: Date;
+  used_at: Date | null;
+  used_by: string | null;
+}

@@ -1,0 +1,21 @@
+import { EventEmitter } from "node:events";
+import type { Kysely } from "kysely";
+import type { Database } from "../db/database";
+
+/** Changes to who may do what; the sync layer closes affected connections when it hears one. */
+export interface AccessEventMap {
+  /** A session ended (logout or expiry). */
+  sessionEnded: [{ userId: string; sessionHash: string }];
+  /** Every right of the user changed: disabled, or all sessions revoked. */
+  userChanged: [{ userId: string }];
+  /** A user's membership in a standard was set or removed. */
+  membershipChanged: [{ standardId: string; userId: string }];
+}
+
+export class AccessEvents extends EventEmitter<AccessEventMap> {}
+
+/** What a domain operation needs beyond its arguments: the database and the access event bus. */
+export interface DomainContext {
+  db: Kysely<Database>;
+  events: AccessEvents;
+}

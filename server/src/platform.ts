@@ -1,0 +1,53 @@
+import { readFile } from "node:fs/promises";
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Config } from "./config";
+import { openDatabase, type DatabaseHandle } from "./db/connect";
+import { migrateToLatest } from "./db/migrate";
+import { ensureFirstAdmin, type FirstAdmin } from "./domain/bootstrap";
+import { importStandard } from "./domain/importer";
+
+/** The sample building code loaded on first start. */
+export const SAMPLE_PATH = resolve(import.meta.dirname, "../seed/building-code.md");
+export const SAMPLE_SLUG = "medical-device-software-security";
+/** Where the built client is, unless CLIENT_DIR says otherwise. */
+export const DEFAULT_CLIENT_DIR = resolve(import.meta.dirname, "../../client/dist");
+
+/** Opens the configured database (creating the PGlite directory) and applies pending migrations. */
+export async function openMigratedDatabase(config: Config, report: (line: string) => void): Promise<DatabaseHandle> {
+  if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const applied = await migrateToLatest(database.db, report);
+    if (applied.length === 0) report("database schema is up to date");
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  return database;
+}
+
+export interface Prepared {
+  firstAdmin: FirstAdmin | null;
+  seeded: number | null;
+}
+
+/** First-start work: an admin, and the sample building code when the database holds no standard yet. */
+export async function prepareData(database: DatabaseHandle, config: Config, report: (line: string) => void): Promise<Prepared> {
+  const firstAdmin = await ensureFirstAdmin(database.db, config.adminEmail, config.adminPassword);
+  let seeded: number | null = null;
+  if (config.seed === "sample") {
+    const any = await database.db.selectFrom("standards").select("id").executeTakeFirst();
+    if (!any) {
+      const markdown = await readFile(SAMPLE_PATH, "utf8");
+      let last = 0;
+      const result = await importStandard(database.db, markdown, SAMPLE_SLUG, null, (done, total) => {
+        const pct = Math.floor((done / total) * 10);
+        if (pct !== last || done === total) report(`loading the sample building code: ${done}/${total} sections`);
+        last = pct;
+      });
+      seeded = result.sections;
+    }
+  }
+  return { firstAdmin, seeded };
+}

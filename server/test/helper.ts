@@ -1,0 +1,108 @@
+import { randomBytes } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "../src/app";
+import { loadConfig, type Config } from "../src/config";
+import { openDatabase, type DatabaseHandle } from "../src/db/connect";
+import { migrateToLatest } from "../src/db/migrate";
+import type { Database } from "../src/db/database";
+import type { Kysely } from "kysely";
+import { createUser } from "../src/domain/users";
+import { hashPassword } from "../src/domain/passwords";
+import { createStandard, setMembership } from "../src/domain/standards";
+import { createToken, type Actor } from "../src/domain/auth";
+import type { MembershipRole } from "@codewright/shared";
+
+export type DatabaseKind = "pglite" | "postgres";
+
+/** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set. */
+export const databaseKinds: DatabaseKind[] = process.env.TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+
+/** A freshly migrated database: in-memory PGlite, or a new schema of its own on PostgreSQL. */
+export async function freshDatabase(kind: DatabaseKind): Promise<DatabaseHandle> {
+  const database =
+    kind === "pglite"
+      ? await openDatabase({ dataDir: "memory://" })
+      : await openDatabase({ url: process.env.TEST_DATABASE_URL, schema: `t_${randomBytes(6).toString("hex")}` });
+  await migrateToLatest(database.db);
+  if (kind === "postgres") {
+    const close = database.close;
+    database.close = async () => {
+      await database.pool!.query(`drop schema if exists "${database.schema}" cascade`);
+      await close();
+    };
+  }
+  return database;
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ SEED: "none", LOG_LEVEL: "silent" }), ...overrides };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: DatabaseHandle;
+  db: Kysely<Database>;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** Builds the app on a fresh database; call `close` after the file's tests. */
+export async function startTestApp(kind: DatabaseKind, overrides: Partial<Config> = {}): Promise<TestApp> {
+  const database = await freshDatabase(kind);
+  const config = testConfig(overrides);
+  const app = await buildApp({ config, database, logger: false });
+  await app.ready();
+  return {
+    app,
+    database,
+    db: database.db,
+    config,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+export const TEST_PASSWORD = "correct horse battery staple";
+let passwordHash: Promise<string> | undefined;
+let counter = 0;
+export const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}-${randomBytes(3).toString("hex")}`;
+
+/** A user with TEST_PASSWORD (hashed once per file) and an API token to act as them. */
+export async function makeUser(db: Kysely<Database>, opts: { admin?: boolean; name?: string } = {}) {
+  passwordHash ??= hashPassword(TEST_PASSWORD);
+  const email = `${unique("user")}@example.org`;
+  const row = await createUser(db, { email, displayName: opts.name ?? email.split("@")[0]!, passwordHash: await passwordHash, isAdmin: opts.admin ?? false }, null);
+  const actor: Actor = { user: row, via: "token", credentialHash: "" };
+  const { token } = await createToken(db, actor, "test");
+  return { ...row, token, auth: { authorization: `Bearer ${token}` } };
+}
+export type TestUser = Awaited<ReturnType<typeof makeUser>>;
+
+export async function makeStandard(db: Kysely<Database>, opts: { isPublic?: boolean } = {}) {
+  return createStandard(db, { slug: unique("std").toLowerCase(), title: "A test standard", isPublic: opts.isPublic ?? true }, null);
+}
+
+export async function addMember(app: FastifyInstance, standard: { id: string; slug: string }, user: { id: string }, role: MembershipRole, voting = false) {
+  const row = await app.domain.db.selectFrom("standards").selectAll().where("id", "=", standard.id).executeTakeFirstOrThrow();
+  await setMembership(app.domain, row, user.id, { role, voting }, user.id);
+}
+
+/** Signs in through the API and returns the Cookie header value. */
+export async function sessionCookie(app: FastifyInstance, email: string, password = TEST_PASSWORD): Promise<string> {
+  const res = await app.inject({ method: "POST", url: "/api/auth/login", payload: { email, password } });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === "cw_session");
+  return `cw_session=${cookie!.value}`;
+}
+
+/** A dump of every table, to prove a refused request changed nothing. */
+export async function snapshotTables(db: Kysely<Database>): Promise<string> {
+  const tables = ["users", "sessions", "api_tokens", "invites", "standards", "memberships", "sections", "room_updates", "audit_log"] as const;
+  const out: Record<string, unknown> = {};
+  for (const t of tables) {
+    out[t] = await db.selectFrom(t).selectAll().execute();
+  }
+  return JSON.stringify(out, (_k, v) => (typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v));
+}

@@ -1,0 +1,24 @@
+import { Type, type Static } from "typebox";
+
+/** The body of every error response: a stable code for programs and a sentence for people. */
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+    }),
+  },
+  { $id: "ErrorBody" },
+);
+export type ErrorBody = Static<typeof ErrorBody>;
+
+export const Uuid = Type.String({ format: "uuid" });
+/** A standard's slug: lower-case words joined by hyphens. */
+export const Slug = Type.String({ pattern: "^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$", maxLength: 64 });
+/** A section label: survives renumbering, e.g. `BC-2.3`. */
+export const Label = Type.String({ pattern: "^[A-Za-z][A-Za-z0-9._-]{0,63}$", maxLength: 64 });
+/** Short human text (names, titles): no control characters. */
+export const Title = Type.String({ minLength: 1, maxLength: 300, pattern: "^[^\\u0000-\\u001f\\u007f]*$" });
+export const LongText = Type.String({ maxLength: 20000, pattern: "^[^\\u0000]*$" });
+export const Email = Type.String({ format: "email", maxLength: 254 });
+export const Ok = Type.Object({ ok: Type.Literal(true) });

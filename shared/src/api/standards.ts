@@ -1,0 +1,83 @@
+import { Type, type Static } from "typebox";
+import { Label, LongText, Slug, Title, Uuid } from "./common";
+
+export const Standard = Type.Object({
+  slug: Type.String(),
+  title: Type.String(),
+  description: Type.String(),
+  isPublic: Type.Boolean(),
+  publicCommentsOpen: Type.Boolean(),
+  voteThreshold: Type.Number(),
+  voteQuorum: Type.Integer(),
+});
+export type Standard = Static<typeof Standard>;
+export const StandardSummary = Type.Object({ slug: Type.String(), title: Type.String(), description: Type.String() });
+export const StandardList = Type.Object({ standards: Type.Array(StandardSummary) });
+export type StandardList = Static<typeof StandardList>;
+
+export const CreateStandardBody = Type.Object({
+  slug: Slug,
+  title: Title,
+  description: Type.Optional(LongText),
+  isPublic: Type.Optional(Type.Boolean()),
+});
+export type CreateStandardBody = Static<typeof CreateStandardBody>;
+export const UpdateStandardBody = Type.Object({
+  title: Type.Optional(Title),
+  description: Type.Optional(LongText),
+  isPublic: Type.Optional(Type.Boolean()),
+  publicCommentsOpen: Type.Optional(Type.Boolean()),
+  voteThreshold: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
+  voteQuorum: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
+});
+export type UpdateStandardBody = Static<typeof UpdateStandardBody>;
+
+export const SectionSummary = Type.Object({
+  id: Uuid,
+  parentId: Type.Union([Uuid, Type.Null()]),
+  label: Type.String(),
+  number: Type.String(),
+  title: Type.String(),
+  room: Type.String(),
+});
+export type SectionSummary = Static<typeof SectionSummary>;
+export const SectionList = Type.Object({ sections: Type.Array(SectionSummary) });
+export type SectionList = Static<typeof SectionList>;
+
+/** ProseMirror JSON in the shared schema; validated by the content module, not by shape here. */
+export const Content = Type.Object({ type: Type.Literal("doc"), content: Type.Optional(Type.Array(Type.Any())) }, { additionalProperties: true });
+
+export const SectionDetail = Type.Object({
+  id: Uuid,
+  parentId: Type.Union([Uuid, Type.Null()]),
+  label: Type.String(),
+  number: Type.String(),
+  title: Type.String(),
+  room: Type.String(),
+  content: Type.Any(),
+  text: Type.String(),
+});
+export type SectionDetail = Static<typeof SectionDetail>;
+
+export const CreateSectionBody = Type.Object({
+  label: Label,
+  title: Title,
+  parentId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+  /** 0-based place among its siblings; default: last. */
+  position: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
+  content: Type.Optional(Content),
+});
+export type CreateSectionBody = Static<typeof CreateSectionBody>;
+
+export const UpdateSectionBody = Type.Object({
+  label: Type.Optional(Label),
+  title: Type.Optional(Title),
+  parentId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+  position: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
+});
+export type UpdateSectionBody = Static<typeof UpdateSectionBody>;
+
+export const HealthResponse = Type.Object({
+  status: Type.Literal("ok"),
+  database: Type.Union([Type.Literal("pglite"), Type.Literal("postgres")]),
+});

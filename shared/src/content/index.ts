@@ -1,0 +1,3 @@
+export { parseContent, emptyContent } from "./parse";
+export { plainText, type XrefResolver } from "./plain-text";
+export { BODY_FIELD, contentToUpdate, docToContent } from "./yjs";

@@ -1,0 +1,6 @@
+export { ContentError, isContentError, type ContentErrorCode, type ContentErrorLocation } from "./errors";
+export * from "./schema";
+export * from "./content";
+export * from "./outline";
+export * from "./markdown";
+export * from "./api";

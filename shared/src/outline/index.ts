@@ -1,0 +1,1 @@
+export { numberOutline, buildTree, type OutlineSection, type NumberedSection, type OutlineTree } from "./outline";
