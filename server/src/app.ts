@@ -69,7 +69,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     crossOriginEmbedderPolicy: false,
   });
-  await app.register(rateLimit, { global: false });
+  // preHandler, so a limit can key on the parsed body (login: per address and email).
+  await app.register(rateLimit, { global: false, hook: "preHandler" });
   await app.register(websocket, { options: { maxPayload: config.limits.messageBytes, perMessageDeflate: false } });
   await app.register(swagger, {
     openapi: {
