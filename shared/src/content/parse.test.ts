@@ -54,20 +54,24 @@ describe("parseContent", () => {
 });
 
 describe("plainText", () => {
-  const body = doc(
+  const body = parseContent(doc(
     paragraph(text("Shall "), text("sign", [{ type: "strong" }]), { type: "hard_break" }, text("see "), { type: "xref", attrs: { section: "s2", label: "BC-2" } }),
     { type: "bullet_list", content: [{ type: "list_item", content: [paragraph(text("one"))] }, { type: "list_item", content: [paragraph(text("two")), paragraph(text("more"))] }] },
     { type: "note", content: [paragraph(text("a note"))] },
     { type: "code_block", content: [text("x = 1\ny = 2")] },
-  );
+  ));
 
   it("separates blocks by a blank line and list items by a line break", () => {
     expect(plainText(body)).toBe("Shall sign\nsee BC-2\n\none\ntwo\nmore\n\na note\n\nx = 1\ny = 2");
   });
 
   it("renders cross-references through the resolver, falling back on the label", () => {
-    expect(plainText(parseContent(body), (id) => (id === "s2" ? "4.1" : undefined))).toContain("see 4.1");
+    expect(plainText(body, (id) => (id === "s2" ? "4.1" : undefined))).toContain("see 4.1");
     expect(plainText(body, () => undefined)).toContain("see BC-2");
+  });
+
+  it("accepts JSON", () => {
+    expect(plainText({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "json" }] }] })).toBe("json");
   });
 
   it("validates JSON input", () => {

@@ -12,10 +12,7 @@ export const errorsPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((err: FastifyError | DomainError, request, reply) => {
       if (err instanceof DomainError) return reply.status(err.status).send(body(err.code, err.message));
-      if (err instanceof ContentError) {
-        const where = err.line ? `Line ${err.line}: ` : "";
-        return reply.status(400).send(body(err.code, `${where}${err.message}`));
-      }
+      if (err instanceof ContentError) return reply.status(400).send(body(err.code, err.message));
       const e = err as FastifyError;
       if (e.validation) {
         return reply.status(400).send(body("invalid_request", `The request is not valid: ${e.message}. Check the fields and try again.`));
