@@ -29,9 +29,10 @@ const commands: Record<string, Command> = {
     const markdown = await readFile(file, "utf8");
     const database = await openMigratedDatabase(loadConfig(), () => {});
     try {
+      const tty = process.stdout.isTTY === true;
       const result = await importStandard(database.db, markdown, values.standard, null, (done, total, label) => {
-        process.stdout.write(`\rimporting ${done}/${total} ${label.padEnd(16)}`);
-        if (done === total) process.stdout.write("\n");
+        if (tty) process.stdout.write(`\rimporting ${done}/${total} ${label.padEnd(16)}${done === total ? "\n" : ""}`);
+        else if (done === total || done % Math.max(1, Math.ceil(total / 10)) === 0) say(`importing ${done}/${total}`);
       });
       say(`imported ${result.sections} sections into "${result.standard.slug}"`);
     } catch (err) {
