@@ -29,6 +29,8 @@ declare module "fastify" {
   interface FastifyInstance {
     /** The database and the access event bus, as domain code needs them. */
     domain: DomainContext;
+    /** Every route as `METHOD /path`, in registration order (the authorization matrix is built from it). */
+    routeTable: string[];
   }
 }
 
@@ -49,6 +51,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const ctx: DomainContext = { db: database.db, events: new AccessEvents() };
   app.decorate("domain", ctx);
+  app.decorate("routeTable", [] as string[]);
+  app.addHook("onRoute", (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const m of methods) if (m !== "HEAD") app.routeTable.push(`${m} ${route.url}`);
+  });
 
   await app.register(errorsPlugin);
   await app.register(cookie);

@@ -1,0 +1,169 @@
+import { randomUUID } from "node:crypto";
+import type { InjectOptions } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addMember, databaseKinds, makeUser, snapshotTables, startTestApp, unique, type TestApp } from "../helper";
+import { buildWorld, ROLES, type Role, type World } from "./roles";
+
+/**
+ * The authorization matrix. Every API route registered on the app must have an entry here,
+ * so a new route cannot escape it: for each route and each role, the expected outcome, and
+ * proof that a refusal changed nothing stored.
+ */
+type Build = (w: World, t: TestApp, role: Role) => Promise<InjectOptions> | InjectOptions;
+interface Entry {
+  /** Roles that succeed (2xx). Everyone else is refused with 401, 403 or 404. */
+  allowed: readonly Role[] | "everyone";
+  build: Build;
+  /** Routes whose answer does not depend on the caller (login, health). */
+  public?: boolean;
+}
+
+const EVERY_MEMBER: Role[] = ["contributor", "voter", "editor", "admin"];
+const EDITORS: Role[] = ["editor", "admin"];
+const ADMIN: Role[] = ["admin"];
+const SIGNED_IN: Role[] = ["nonMember", "contributor", "otherContributor", "voter", "editor", "otherEditor", "admin"];
+
+async function section(t: TestApp, w: World) {
+  const admin = w.users.admin;
+  const res = await t.app.inject({ method: "POST", url: `/api/standards/${w.standard.slug}/sections`, headers: admin.auth, payload: { label: unique("S"), title: "A section" } });
+  return res.json() as { id: string };
+}
+
+export const MATRIX: Record<string, Entry> = {
+  "GET /api/health": { allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/health" }) },
+  "GET /api/openapi.json": { allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/openapi.json" }) },
+  "POST /api/auth/login": {
+    allowed: [],
+    public: true,
+    build: (w) => ({ method: "POST", url: "/api/auth/login", payload: { email: w.users.nonMember.email, password: "wrong password" } }),
+  },
+  "POST /api/auth/logout": { allowed: SIGNED_IN, build: () => ({ method: "POST", url: "/api/auth/logout" }) },
+  "GET /api/me": { allowed: SIGNED_IN, build: () => ({ method: "GET", url: "/api/me" }) },
+  "PUT /api/me/password": {
+    allowed: [],
+    build: () => ({ method: "PUT", url: "/api/me/password", payload: { currentPassword: "wrong password", newPassword: "another long password" } }),
+  },
+  "POST /api/tokens": { allowed: SIGNED_IN, build: () => ({ method: "POST", url: "/api/tokens", payload: { name: "matrix" } }) },
+  "GET /api/users": { allowed: ADMIN, build: () => ({ method: "GET", url: "/api/users" }) },
+  "POST /api/users": { allowed: ADMIN, build: () => ({ method: "POST", url: "/api/users", payload: { email: `${unique("u")}@example.org`, displayName: "New" } }) },
+  "PATCH /api/users/:id": {
+    allowed: ADMIN,
+    build: async (_w, t) => ({ method: "PATCH", url: `/api/users/${(await makeUser(t.db)).id}`, payload: { displayName: "Renamed" } }),
+  },
+  "POST /api/invites": { allowed: ADMIN, build: () => ({ method: "POST", url: "/api/invites", payload: { email: `${unique("i")}@example.org` } }) },
+  "POST /api/invites/accept": {
+    allowed: [],
+    public: true,
+    build: () => ({ method: "POST", url: "/api/invites/accept", payload: { token: "cwi_unknown", displayName: "X", password: "a long enough password" } }),
+  },
+  "GET /api/standards": { allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/standards" }) },
+  "POST /api/standards": { allowed: ADMIN, build: () => ({ method: "POST", url: "/api/standards", payload: { slug: unique("s").toLowerCase(), title: "New" } }) },
+  "POST /api/standards/import": {
+    allowed: ADMIN,
+    build: () => ({ method: "POST", url: "/api/standards/import", payload: { slug: unique("imp").toLowerCase(), markdown: "# Imported\n\n## Group {#G-1}\n\nText.\n" } }),
+  },
+  "GET /api/standards/:slug": { allowed: EVERY_MEMBER, build: (w) => ({ method: "GET", url: `/api/standards/${w.standard.slug}` }) },
+  "PATCH /api/standards/:slug": { allowed: ADMIN, build: (w) => ({ method: "PATCH", url: `/api/standards/${w.standard.slug}`, payload: { description: "changed" } }) },
+  "GET /api/standards/:slug/members": { allowed: EDITORS, build: (w) => ({ method: "GET", url: `/api/standards/${w.standard.slug}/members` }) },
+  "PUT /api/standards/:slug/members/:userId": {
+    allowed: ADMIN,
+    build: async (w, t) => ({ method: "PUT", url: `/api/standards/${w.standard.slug}/members/${(await makeUser(t.db)).id}`, payload: { role: "contributor" } }),
+  },
+  "DELETE /api/standards/:slug/members/:userId": {
+    allowed: ADMIN,
+    build: async (w, t) => {
+      const member = await makeUser(t.db);
+      await addMember(t.app, w.standard, member, "contributor");
+      return { method: "DELETE", url: `/api/standards/${w.standard.slug}/members/${member.id}` };
+    },
+  },
+  "GET /api/standards/:slug/sections": { allowed: EVERY_MEMBER, build: (w) => ({ method: "GET", url: `/api/standards/${w.standard.slug}/sections` }) },
+  "GET /api/standards/:slug/sections/:id": {
+    allowed: EVERY_MEMBER,
+    build: async (w, t) => ({ method: "GET", url: `/api/standards/${w.standard.slug}/sections/${(await section(t, w)).id}` }),
+  },
+  "POST /api/standards/:slug/sections": {
+    allowed: EDITORS,
+    build: (w) => ({ method: "POST", url: `/api/standards/${w.standard.slug}/sections`, payload: { label: unique("N"), title: "New" } }),
+  },
+  "PATCH /api/standards/:slug/sections/:id": {
+    allowed: EDITORS,
+    build: async (w, t) => ({ method: "PATCH", url: `/api/standards/${w.standard.slug}/sections/${(await section(t, w)).id}`, payload: { title: "Retitled" } }),
+  },
+  "DELETE /api/standards/:slug/sections/:id": {
+    allowed: EDITORS,
+    build: async (w, t) => ({ method: "DELETE", url: `/api/standards/${w.standard.slug}/sections/${(await section(t, w)).id}` }),
+  },
+};
+
+/** API routes of the app, without the static files of the web client. */
+function apiRoutes(t: TestApp): string[] {
+  return [...new Set(t.app.routeTable.filter((r) => / \/(api|sync)\//.test(r)))];
+}
+
+describe.each(databaseKinds)("authorization matrix on %s", (kind) => {
+  let t: TestApp;
+  let w: World;
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+    w = await buildWorld(t.app, t.db);
+  });
+  afterAll(async () => t?.close());
+
+  it("has an entry for every route", () => {
+    const missing = apiRoutes(t).filter((r) => !MATRIX[r]);
+    expect(missing, "add these routes to the authorization matrix").toEqual([]);
+  });
+
+  for (const [route, entry] of Object.entries(MATRIX)) {
+    it(`${route}`, async () => {
+      if (!apiRoutes(t).includes(route)) throw new Error(`${route} is in the matrix but not on the app`);
+      for (const role of ROLES) {
+        const options = await entry.build(w, t, role);
+        const before = await snapshotTables(t.db);
+        const res = await t.app.inject({ ...options, headers: { ...(options.headers as Record<string, string>), ...w.headers(role) } });
+        const ok = entry.allowed === "everyone" || entry.allowed.includes(role);
+        const what = `${route} as ${role}: ${res.statusCode} ${res.body.slice(0, 200)}`;
+        if (ok) {
+          expect(res.statusCode, what).toBeLessThan(300);
+          continue;
+        }
+        if (entry.public) {
+          expect(res.statusCode, what).toBeGreaterThanOrEqual(400);
+          expect(res.statusCode, what).toBeLessThan(500);
+        } else if (role === "anonymous" || role === "disabled") {
+          expect([401, 404], what).toContain(res.statusCode);
+        } else {
+          expect([403, 404], what).toContain(res.statusCode);
+        }
+        expect(res.json().error.code, what).toMatch(/^[a-z_]+$/);
+        // Refusals change nothing stored (login failures excepted: they write nothing either).
+        expect(await snapshotTables(t.db), what).toBe(before);
+      }
+    });
+  }
+
+  it("refuses ids from another standard (IDOR) on id-taking routes", async () => {
+    const foreign = await t.app.inject({
+      method: "POST",
+      url: `/api/standards/${w.other.slug}/sections`,
+      headers: w.users.admin.auth,
+      payload: { label: unique("F"), title: "Foreign" },
+    });
+    const foreignId = foreign.json().id as string;
+    const before = await snapshotTables(t.db);
+    // An editor of the first standard names a section of the second through the first's URL.
+    for (const method of ["GET", "PATCH", "DELETE"] as const) {
+      const res = await t.app.inject({
+        method,
+        url: `/api/standards/${w.standard.slug}/sections/${foreignId}`,
+        headers: w.users.editor.auth,
+        payload: method === "PATCH" ? { title: "hijacked" } : undefined,
+      });
+      expect(res.statusCode, `${method} foreign section`).toBe(404);
+    }
+    const unknown = await t.app.inject({ method: "GET", url: `/api/standards/${w.standard.slug}/sections/${randomUUID()}`, headers: w.users.editor.auth });
+    expect(unknown.statusCode).toBe(404);
+    expect(await snapshotTables(t.db)).toBe(before);
+  });
+});
