@@ -17,8 +17,13 @@ export const Uuid = Type.String({ format: "uuid" });
 export const Slug = Type.String({ pattern: "^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$", maxLength: 64 });
 /** A section label: survives renumbering, e.g. `BC-2.3`. */
 export const Label = Type.String({ pattern: "^[A-Za-z][A-Za-z0-9._-]{0,63}$", maxLength: 64 });
-/** Short human text (names, titles): no control characters. */
-export const Title = Type.String({ minLength: 1, maxLength: 300, pattern: "^[^\\u0000-\\u001f\\u007f]*$" });
-export const LongText = Type.String({ maxLength: 20000, pattern: "^[^\\u0000]*$" });
+/**
+ * Short human text (names, titles): no control characters, no lone surrogates (they cannot be
+ * stored as UTF-8 without silently changing), no bidirectional overrides (they make text read
+ * differently from how it is stored).
+ */
+export const Title = Type.String({ minLength: 1, maxLength: 300, pattern: "^[^\\u0000-\\u001f\\u007f\\u202a-\\u202e\\u2066-\\u2069\\ud800-\\udfff]*$" });
+/** Longer human text (descriptions, notes, rationales, comments): line breaks allowed, otherwise as Title. */
+export const LongText = Type.String({ maxLength: 20000, pattern: "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f\\u202a-\\u202e\\u2066-\\u2069\\ud800-\\udfff]*$" });
 export const Email = Type.String({ format: "email", maxLength: 254 });
 export const Ok = Type.Object({ ok: Type.Literal(true) });
