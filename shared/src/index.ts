@@ -4,3 +4,5 @@ export * from "./content";
 export * from "./outline";
 export * from "./markdown";
 export * from "./api";
+export * from "./release";
+export * from "./diff";
