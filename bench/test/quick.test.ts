@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { runBench } from "../src/run";
+
+// The quick benchmark end to end: real server processes, the raw-protocol load generator,
+// and the checks that no update is lost and every client converges.
+describe("pnpm bench --quick", () => {
+  it("runs clean against Codewright (PGlite) and the y-websocket server", async () => {
+    const lines: string[] = [];
+    const result = await runBench({ quick: true, log: (line) => lines.push(line) });
+    const failures = result.failures.join("\n");
+    expect(failures, `${failures}\n\n${lines.join("\n")}`).toBe("");
+    for (const target of ["codewright-pglite", "y-websocket-server-0.1.1"]) {
+      const hot = result.rows.find((r) => r.target === target && r.workload === "hot-room");
+      expect(hot?.metrics.lostUpdates, target).toBe(0);
+      expect(hot?.metrics.converged, target).toBe(true);
+      expect(hot?.metrics.samples, target).toBeGreaterThan(50);
+      const cold = result.rows.find((r) => r.target === target && r.workload === "cold-load");
+      expect(cold?.metrics.converged, target).toBe(true);
+      const idle = result.rows.find((r) => r.target === target && r.workload === "idle");
+      expect(idle?.metrics.failures, target).toBe(0);
+    }
+  }, 240_000);
+});
