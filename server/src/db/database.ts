@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { ApiTokensTable, InvitesTable, SessionsTable, UsersTable } from "./tables/users";
 import type { MembershipsTable, SectionsTable, StandardsTable } from "./tables/standards";
-import type { RoomUpdatesTable } from "./tables/rooms";
+import type { RoomUpdatesTable, RoomsTable } from "./tables/rooms";
 import type { AuditLogTable } from "./tables/audit";
 
 /** Every table the application reads or writes, composed from the per-feature table types. */
@@ -14,6 +14,7 @@ export interface Database {
   memberships: MembershipsTable;
   sections: SectionsTable;
   room_updates: RoomUpdatesTable;
+  rooms: RoomsTable;
   audit_log: AuditLogTable;
 }
 

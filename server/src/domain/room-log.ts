@@ -1,41 +1,175 @@
+import { sql, type Kysely } from "kysely";
 import * as Y from "yjs";
-import type { Db } from "../db/database";
+import type { Database, Db } from "../db/database";
+
+/**
+ * Each room (one section body, in the draft or in a proposal) keeps an append-only log of Yjs
+ * updates. Sequence numbers come from the room's row in `rooms`, locked until the appending
+ * transaction ends, so a room's rows become visible in sequence order to every process: a reader
+ * that has seen every row up to `seq` only ever needs the rows after it. Every append is announced
+ * on ROOM_LOG_CHANNEL (delivered at commit) so live rooms in every process pick it up.
+ */
+
+/** Prefix of the notification channel; the schema name completes it (schemas sharing a database stay apart). */
+export const ROOM_LOG_CHANNEL = "codewright_room_log.";
+
+/** The channel on which appends to the log of `schema` are announced. */
+export const roomLogChannel = (schema: string) => `${ROOM_LOG_CHANNEL}${schema}`;
+
+/** What an append announces: the room and the last seq now stored. */
+export interface RoomLogNotice {
+  room: string;
+  seq: bigint;
+}
 
 export interface LoggedUpdate {
   data: Uint8Array;
   authorId: string | null;
 }
 
-/**
- * Appends updates to a room's log in order, in the caller's transaction when given one.
- * Returns the sequence numbers assigned.
- */
-export async function appendUpdates(db: Db, room: string, updates: LoggedUpdate[]): Promise<bigint[]> {
-  if (updates.length === 0) return [];
-  const last = await db
-    .selectFrom("room_updates")
-    .select((eb) => eb.fn.max("seq").as("seq"))
-    .where("room", "=", room)
-    .executeTakeFirst();
-  const start = BigInt(last?.seq ?? 0) + 1n;
-  const seqs = updates.map((_, i) => start + BigInt(i));
-  await db
+export interface LogRow {
+  seq: bigint;
+  data: Uint8Array;
+  authorId: string | null;
+}
+
+/** Parses a notice's payload; null when it is not one of ours. */
+export function parseRoomLogNotice(payload: string | undefined): RoomLogNotice | null {
+  if (!payload) return null;
+  try {
+    const value = JSON.parse(payload) as { room?: unknown; seq?: unknown };
+    if (typeof value.room !== "string" || typeof value.seq !== "string" || !/^\d{1,19}$/.test(value.seq)) return null;
+    return { room: value.room, seq: BigInt(value.seq) };
+  } catch {
+    return null;
+  }
+}
+
+/** Takes `count` sequence numbers of the room and returns the first; locks the room's row until commit. */
+async function allocate(trx: Db, room: string, count: number): Promise<bigint> {
+  const row = await trx
+    .insertInto("rooms")
+    .values({ room, next_seq: String(count + 1) })
+    .onConflict((oc) => oc.column("room").doUpdateSet({ next_seq: sql`rooms.next_seq + ${count}` }))
+    .returning(sql<string>`next_seq - ${count}`.as("first"))
+    .executeTakeFirstOrThrow();
+  return BigInt(row.first);
+}
+
+async function insertRows(trx: Db, room: string, first: bigint, updates: LoggedUpdate[]): Promise<bigint[]> {
+  const seqs = updates.map((_, i) => first + BigInt(i));
+  await trx
     .insertInto("room_updates")
     .values(updates.map((u, i) => ({ room, seq: seqs[i]!.toString(), data: u.data, author_id: u.authorId })))
     .execute();
+  await sql`select pg_notify(${ROOM_LOG_CHANNEL} || current_schema(), ${JSON.stringify({ room, seq: seqs[seqs.length - 1]!.toString() })})`.execute(trx);
   return seqs;
+}
+
+/**
+ * Appends updates to a room's log in order, in the caller's transaction when given one (else in
+ * its own). Returns the sequence numbers assigned. Rooms that are live in some process hear of it;
+ * prefer the sync service's `applyServerUpdate` for rooms that may have clients, so they see it at once.
+ */
+export async function appendUpdates(db: Db, room: string, updates: LoggedUpdate[]): Promise<bigint[]> {
+  if (updates.length === 0) return [];
+  if (!db.isTransaction) return (db as Kysely<Database>).transaction().execute((trx) => appendUpdates(trx, room, updates));
+  const first = await allocate(db, room, updates.length);
+  return insertRows(db, room, first, updates);
+}
+
+/**
+ * Appends for a live room that has seen every row up to `knownSeq`. Also returns the rows others
+ * stored after `knownSeq` and before these (already committed: the row lock orders writers).
+ * Must run in a transaction.
+ */
+export async function appendAfter(trx: Db, room: string, knownSeq: bigint, updates: LoggedUpdate[]): Promise<{ seqs: bigint[]; earlier: LogRow[] }> {
+  if (!trx.isTransaction) throw new Error("appendAfter must run in a transaction.");
+  const first = await allocate(trx, room, updates.length);
+  const earlier = first > knownSeq + 1n ? await readRows(trx, room, knownSeq, first) : [];
+  const seqs = await insertRows(trx, room, first, updates);
+  return { seqs, earlier };
+}
+
+async function readRows(db: Db, room: string, afterSeq: bigint, beforeSeq?: bigint): Promise<LogRow[]> {
+  let q = db.selectFrom("room_updates").select(["seq", "data", "author_id"]).where("room", "=", room).where("seq", ">", afterSeq.toString());
+  if (beforeSeq !== undefined) q = q.where("seq", "<", beforeSeq.toString());
+  const rows = await q.orderBy("seq").execute();
+  return rows.map((r) => ({ seq: BigInt(r.seq), data: r.data, authorId: r.author_id }));
+}
+
+/** The rows of a room's log after `afterSeq` (0 for all), in order. */
+export function readUpdatesSince(db: Db, room: string, afterSeq: bigint): Promise<LogRow[]> {
+  return readRows(db, room, afterSeq);
 }
 
 /** Every update of a room, in order. */
 export async function readUpdates(db: Db, room: string): Promise<Uint8Array[]> {
-  const rows = await db.selectFrom("room_updates").select("data").where("room", "=", room).orderBy("seq").execute();
-  return rows.map((r) => r.data);
+  return (await readRows(db, room, 0n)).map((r) => r.data);
 }
 
-/** Rebuilds a room's document from its log. Draft rooms keep deleted content (gc off). */
+/** A room's whole log merged into one update (null for an empty log), with the last seq and the row count. */
+export async function loadRoomState(db: Db, room: string): Promise<{ update: Uint8Array | null; lastSeq: bigint; rows: number }> {
+  const rows = await readRows(db, room, 0n);
+  if (rows.length === 0) return { update: null, lastSeq: 0n, rows: 0 };
+  return { update: Y.mergeUpdates(rows.map((r) => r.data)), lastSeq: rows[rows.length - 1]!.seq, rows: rows.length };
+}
+
+/** Rebuilds a room's document from its log. Rooms keep deleted content (gc off) so past states can be rebuilt. */
 export async function loadRoomDoc(db: Db, room: string): Promise<Y.Doc> {
   const doc = new Y.Doc({ gc: false });
-  const updates = await readUpdates(db, room);
-  if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates));
+  const { update } = await loadRoomState(db, room);
+  if (update) Y.applyUpdate(doc, update);
   return doc;
+}
+
+export interface CompactionResult {
+  rowsBefore: number;
+  rowsAfter: number;
+}
+
+const INSERT_CHUNK = 500;
+
+/**
+ * Merges a room's log into one row per author and UTC day, so attribution (who wrote and deleted
+ * what) and a day-by-day history survive. A merged row takes the highest seq of its group, so a
+ * process that has read up to any seq still finds every later change after it. Holds the room's
+ * row lock: concurrent compactions (and appends) wait, and a second compaction finds nothing left.
+ */
+export async function compactRoom(db: Kysely<Database>, room: string): Promise<CompactionResult> {
+  return db.transaction().execute(async (trx) => {
+    const counter = await trx.selectFrom("rooms").select("next_seq").where("room", "=", room).forUpdate().executeTakeFirst();
+    if (!counter) return { rowsBefore: 0, rowsAfter: 0 };
+    const rows = await trx
+      .selectFrom("room_updates")
+      .select(["seq", "data", "author_id", "created_at"])
+      .where("room", "=", room)
+      .orderBy("seq")
+      .execute();
+    const groups = new Map<string, typeof rows>();
+    for (const row of rows) {
+      const key = `${row.author_id ?? ""}|${new Date(row.created_at).toISOString().slice(0, 10)}`;
+      const group = groups.get(key);
+      if (group) group.push(row);
+      else groups.set(key, [row]);
+    }
+    if (groups.size === rows.length) return { rowsBefore: rows.length, rowsAfter: rows.length };
+    const merged = [...groups.values()].map((group) => {
+      const last = group[group.length - 1]!;
+      return {
+        room,
+        seq: last.seq,
+        data: group.length === 1 ? last.data : Y.mergeUpdates(group.map((r) => r.data)),
+        author_id: last.author_id,
+        created_at: new Date(group.reduce((t, r) => Math.max(t, new Date(r.created_at).getTime()), 0)),
+      };
+    });
+    const upto = rows[rows.length - 1]!.seq;
+    await trx.deleteFrom("room_updates").where("room", "=", room).where("seq", "<=", upto).execute();
+    for (let i = 0; i < merged.length; i += INSERT_CHUNK) {
+      await trx.insertInto("room_updates").values(merged.slice(i, i + INSERT_CHUNK)).execute();
+    }
+    await trx.updateTable("rooms").set({ compacted_seq: upto, compacted_at: new Date() }).where("room", "=", room).execute();
+    return { rowsBefore: rows.length, rowsAfter: merged.length };
+  });
 }

@@ -8,3 +8,12 @@ export interface RoomUpdatesTable {
   author_id: string | null;
   created_at: ColumnType<Date, Date | undefined, never>;
 }
+
+/** The sequence counter of one room's log; appenders lock the row while they write. */
+export interface RoomsTable {
+  room: string;
+  /** The seq the next appended update gets. A bigint, read back as a string (pg) or number (PGlite). */
+  next_seq: ColumnType<string, string | number | bigint, string | number | bigint>;
+  compacted_seq: ColumnType<string, string | number | bigint | undefined, string | number | bigint>;
+  compacted_at: Date | null;
+}
