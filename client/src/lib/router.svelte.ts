@@ -57,7 +57,8 @@ export class Router {
       throw new RangeError(`The router only navigates within this site, not to ${url.origin}.`);
     }
     const target = url.pathname + url.search + url.hash;
-    if (options.replace) this.#host.history.replaceState(null, "", target);
+    // Following a link to the page already shown adds no history entry.
+    if (options.replace || url.href === here.href) this.#host.history.replaceState(null, "", target);
     else this.#host.history.pushState(null, "", target);
     this.#location = read(url.href);
     if (!url.hash) this.#host.scrollTo(0, 0);

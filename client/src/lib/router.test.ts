@@ -105,3 +105,13 @@ describe("Router", () => {
     expect(router.route).toEqual({ name: "standards" });
   });
 });
+
+describe("Router history", () => {
+  it("adds no entry when following a link to the page already shown", () => {
+    const { host, entries } = fakeHost("https://codewright.example/standards");
+    const router = new Router(host);
+    router.navigate("/standards/bc");
+    router.navigate("/standards/bc");
+    expect(entries).toEqual(["https://codewright.example/standards/bc"]);
+  });
+});
