@@ -1,7 +1,7 @@
 import { runBench } from "./run";
 import type { WorkloadId } from "./workloads/common";
 
-// pnpm bench [--quick] [--servers=a,b] [--workloads=hot-room,idle] [--no-pin]
+// pnpm bench [--quick] [--servers=a,b] [--workloads=hot-room,idle] [--no-pin] [--out=dir]
 const args = process.argv.slice(2);
 const value = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const list = (name: string) => value(name)?.split(",").map((s) => s.trim()).filter(Boolean);
@@ -11,6 +11,7 @@ const result = await runBench({
   targets: list("servers"),
   workloads: list("workloads") as WorkloadId[] | undefined,
   pin: !args.includes("--no-pin"),
+  outDir: value("out"),
 });
 if (result.failures.length) {
   process.stderr.write(`\n${result.failures.length} failure(s):\n${result.failures.map((f) => `  ${f}`).join("\n")}\n`);

@@ -44,22 +44,43 @@ export function selfCpuMs(): number {
   return (usage.user + usage.system) / 1000;
 }
 
-/** A CPU meter over an interval: ms of CPU of a process and of this one. */
+/** CPU time all processes on the machine have used (every core), in ms, from /proc/stat. */
+export function machineBusyMs(): number {
+  try {
+    const line = readFileSync("/proc/stat", "utf8").split("\n")[0]!;
+    const [, ...values] = line.trim().split(/\s+/);
+    const [user, nice, system, , , irq, softirq, steal] = values.map(Number) as number[];
+    return ((user! + nice! + system! + irq! + softirq! + steal!) * 1000) / clockTicks();
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * A CPU meter over an interval: ms of CPU of the server, of this process (the load
+ * generator), and of everything else on the machine (other work competing for the cores).
+ */
 export class CpuMeter {
   private serverStart: number;
   private selfStart: number;
+  private machineStart: number;
   private wallStart: number;
 
   constructor(private readonly pid: number) {
     this.serverStart = cpuMs(pid) ?? 0;
     this.selfStart = selfCpuMs();
+    this.machineStart = machineBusyMs();
     this.wallStart = performance.now();
   }
 
-  read(): { serverCpuMs: number; generatorCpuMs: number; wallMs: number } {
+  read(): { serverCpuMs: number; generatorCpuMs: number; otherCpuMs: number; wallMs: number } {
+    const serverCpuMs = (cpuMs(this.pid) ?? this.serverStart) - this.serverStart;
+    const generatorCpuMs = selfCpuMs() - this.selfStart;
+    const machine = machineBusyMs() - this.machineStart;
     return {
-      serverCpuMs: (cpuMs(this.pid) ?? this.serverStart) - this.serverStart,
-      generatorCpuMs: selfCpuMs() - this.selfStart,
+      serverCpuMs,
+      generatorCpuMs,
+      otherCpuMs: Math.max(0, machine - serverCpuMs - generatorCpuMs),
       wallMs: performance.now() - this.wallStart,
     };
   }

@@ -87,6 +87,7 @@ const COLUMNS: Record<WorkloadId, Array<[string, string]>> = {
     ["serverCpuPct", "server CPU %"],
     ["rssMiB", "RSS MiB"],
     ["generatorCpuPct", "generator CPU %"],
+    ["otherCpuPct", "other processes CPU %"],
   ],
   "many-rooms": [
     ["p50Ms", "p50 ms"],
@@ -99,6 +100,7 @@ const COLUMNS: Record<WorkloadId, Array<[string, string]>> = {
     ["serverCpuPct", "server CPU %"],
     ["rssMiB", "RSS MiB"],
     ["generatorCpuPct", "generator CPU %"],
+    ["otherCpuPct", "other processes CPU %"],
   ],
   idle: [
     ["rssPerConnectionKiB", "RSS KiB/connection"],

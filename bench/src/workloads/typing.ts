@@ -101,6 +101,7 @@ export async function runTyping(target: Target, shape: TypingShape, ctx: RunCont
       framesOutPerSec: round(framesIn / seconds, 0),
       kibOutPerSec: round(bytesIn / 1024 / seconds, 1),
       generatorCpuPct: round((cpu.generatorCpuMs / cpu.wallMs) * 100, 1),
+      otherCpuPct: round((cpu.otherCpuMs / cpu.wallMs) * 100, 1),
       skippedTypingSlots: keyboard.skippedSlots,
     };
   });
