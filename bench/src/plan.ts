@@ -4,7 +4,7 @@ import type { StandardsShape } from "./workloads/standards";
 export interface Plan {
   hotRoomEditors: number[];
   manyRooms: number[];
-  idle: { connections: number; rooms: number };
+  idle: { connections: number; rooms: number; settleMs: number };
   coldLoad: { ops: number; joins: number };
   storm: { clients: number; rooms: number } | null;
   standards: StandardsShape | null;
@@ -19,7 +19,7 @@ export interface Plan {
 export const FULL_PLAN: Plan = {
   hotRoomEditors: [10, 25, 50, 100, 150, 200, 300],
   manyRooms: [50, 100, 250, 500, 1000, 2000],
-  idle: { connections: 5000, rooms: 100 },
+  idle: { connections: 5000, rooms: 100, settleMs: 3000 },
   coldLoad: { ops: 250_000, joins: 50 },
   storm: { clients: 1000, rooms: 100 },
   standards: { sections: 2000, retitled: 100, edited: 20, readers: 50, readMs: 10_000 },
@@ -34,7 +34,7 @@ export const FULL_PLAN: Plan = {
 export const QUICK_PLAN: Plan = {
   hotRoomEditors: [10],
   manyRooms: [],
-  idle: { connections: 200, rooms: 10 },
+  idle: { connections: 200, rooms: 10, settleMs: 500 },
   coldLoad: { ops: 20_000, joins: 10 },
   storm: null,
   standards: null,

@@ -109,7 +109,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     "Peers run with their defaults (Yjs gc on); Codewright keeps deleted content in draft rooms (gc off) so that past versions can be rebuilt.",
     "Hocuspocus peers store into memory through onStoreDocument (debounced, as their database extensions are), so a document unloaded after its last client leaves can be loaded again; the y-websocket server keeps every document in memory.",
     `Targets from the issue: hot-room p99 under ${TARGETS.hotRoomP99Ms} ms at ${TARGETS.hotRoomEditorsAtTarget} editors; idle under ${TARGETS.idleKiBPerConnection} KiB/connection; cold load first sync under ${TARGETS.coldFirstSyncMs} ms; publish under ${TARGETS.publishMs} ms; diff under ${TARGETS.diffMs} ms.`,
-    "A generator CPU near 100 % means the load generator, not the server, limited that step.",
+    "A generator CPU near 100 % means the load generator, not the server, limited that step. \"Other processes CPU %\" is what everything else on the machine used during the window (out of 100 % per core): when it is high, the cores were shared and the figures are pessimistic.",
   );
 
   const infos: TargetInfo[] = targets.map((t) => ({ id: t.id, label: t.label, kind: t.kind, durability: t.durability }));
@@ -196,10 +196,20 @@ async function runWorkload(workload: WorkloadId, target: Target, plan: Plan, row
       }));
       break;
     case "many-rooms":
-      await ramp(plan.manyRooms, "rooms", (n) => ({ rooms: n, editorsPerRoom: 3, readersPerRoom: 2, probesPerRoom: 2, probeRooms: plan.probeRooms, ...typing }));
+    {
+      // Rooms are made once for the whole ramp (a Codewright section takes a while to create).
+      let roomPool: string[];
+      try {
+        roomPool = await target.rooms(Math.max(...plan.manyRooms), "rooms");
+      } catch (err) {
+        await record(`${plan.manyRooms[0]} rooms`, () => Promise.reject(err));
+        break;
+      }
+      await ramp(plan.manyRooms, "rooms", (n) => ({ rooms: n, editorsPerRoom: 3, readersPerRoom: 2, probesPerRoom: 2, probeRooms: plan.probeRooms, roomPool, ...typing }));
+    }
       break;
     case "idle":
-      await record(`${plan.idle.connections} connections`, () => runIdle(target, plan.idle.connections, plan.idle.rooms, ctx));
+      await record(`${plan.idle.connections} connections`, () => runIdle(target, plan.idle.connections, plan.idle.rooms, plan.idle.settleMs, ctx));
       break;
     case "cold-load":
       await record(`${plan.coldLoad.ops} ops, ${plan.coldLoad.joins} joins`, () => runColdLoad(target, plan.coldLoad.ops, plan.coldLoad.joins, cacheDir, ctx));

@@ -8,7 +8,7 @@ import { connectAll, withClients, type Metric, type RunContext } from "./common"
  * Idle connections: one client per room first (so the rooms are loaded), then the rest.
  * The server's RSS growth over the rest, divided by their number, is the cost of a connection.
  */
-export async function runIdle(target: Target, connections: number, roomCount: number, ctx: RunContext): Promise<Record<string, Metric>> {
+export async function runIdle(target: Target, connections: number, roomCount: number, settleMs: number, ctx: RunContext): Promise<Record<string, Metric>> {
   const rooms = await target.rooms(roomCount, "idle");
   const clients = Array.from({ length: connections }, (_, i) => {
     const room = rooms[i % rooms.length]!;
@@ -18,12 +18,12 @@ export async function runIdle(target: Target, connections: number, roomCount: nu
   const rest = clients.slice(rooms.length);
   return withClients(clients, async () => {
     const firstJoined = await connectAll(first, 50);
-    await sleep(2000);
+    await sleep(settleMs);
     const before = rssKb(target.pid) ?? 0;
     const t0 = performance.now();
     const joined = await connectAll(rest, 200);
     const connectMs = performance.now() - t0;
-    await sleep(3000);
+    await sleep(settleMs);
     const after = rssKb(target.pid) ?? 0;
     const failures = firstJoined.failures + joined.failures;
     const joinedRest = rest.length - joined.failures;

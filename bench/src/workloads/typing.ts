@@ -19,6 +19,8 @@ export interface TypingShape {
   awarenessPerSecond: number;
   warmupMs: number;
   measureMs: number;
+  /** Rooms to use (the first `rooms` of them) instead of fresh ones. */
+  roomPool?: readonly string[];
 }
 
 /**
@@ -28,7 +30,7 @@ export interface TypingShape {
  */
 export async function runTyping(target: Target, shape: TypingShape, ctx: RunContext): Promise<Record<string, Metric>> {
   const ledger = new Ledger();
-  const names = await target.rooms(shape.rooms, shape.rooms === 1 ? "hot" : "rooms");
+  const names = shape.roomPool ? shape.roomPool.slice(0, shape.rooms) : await target.rooms(shape.rooms, shape.rooms === 1 ? "hot" : "rooms");
   const rooms: RoomUnderLoad[] = [];
   const typingClients: SyncClient[] = [];
   const readers: SyncClient[] = [];
