@@ -3,6 +3,7 @@ import type { ApiTokensTable, InvitesTable, SessionsTable, UsersTable } from "./
 import type { MembershipsTable, SectionsTable, StandardsTable } from "./tables/standards";
 import type { RoomUpdatesTable, RoomsTable } from "./tables/rooms";
 import type { AuditLogTable } from "./tables/audit";
+import type { ReleasesTable, SigningKeysTable } from "./tables/releases";
 
 /** Every table the application reads or writes, composed from the per-feature table types. */
 export interface Database {
@@ -16,6 +17,8 @@ export interface Database {
   room_updates: RoomUpdatesTable;
   rooms: RoomsTable;
   audit_log: AuditLogTable;
+  releases: ReleasesTable;
+  signing_keys: SigningKeysTable;
 }
 
 /** A connection or a transaction: repository functions accept either. */
