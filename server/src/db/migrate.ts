@@ -1,5 +1,5 @@
 import { Migrator, type MigrationResultSet } from "kysely/migration";
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { migrations } from "@codewright/migrations";
 import type { Database } from "./database";
 
@@ -24,9 +24,13 @@ export async function migrateToLatest(
   db: Kysely<Database>,
   report: (line: string) => void = () => {},
 ): Promise<string[]> {
+  // Kysely looks for its bookkeeping tables in every schema unless told which one; with several
+  // schemas in one database (tests isolate themselves so) it would find another schema's tables.
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    migrationTableSchema: rows[0]!.schema,
   });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   const applied: string[] = [];

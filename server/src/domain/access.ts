@@ -58,3 +58,23 @@ export function assertAdmin(actor: Actor | null): Actor {
   if (!actor.user.is_admin) throw forbidden("Only an admin can do this.");
   return actor;
 }
+
+/** What a connection to a live room may do. Reading includes receiving every update and presence. */
+export interface RoomRights {
+  read: boolean;
+  write: boolean;
+}
+
+/** How a person appears to others in a room's presence list. */
+export type PresenceRole = "admin" | "editor" | "contributor" | "reader";
+
+/** Rights in a room of the standard's draft: editors (and admins) write, those who may read the standard read. */
+export function draftRoomRights(a: StandardAccess): RoomRights {
+  const read = canRead(a);
+  return { read, write: read && a.actor !== null && isEditor(a) };
+}
+
+export function presenceRole(a: StandardAccess): PresenceRole {
+  if (a.membership) return a.membership.role;
+  return isAdmin(a) ? "admin" : "reader";
+}
