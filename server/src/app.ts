@@ -17,6 +17,7 @@ import userRoutes from "./http/routes/users";
 import standardRoutes from "./http/routes/standards";
 import sectionRoutes from "./http/routes/sections";
 import importRoutes from "./http/routes/import";
+import { syncPlugin } from "./sync";
 
 export interface AppOptions {
   config: Config;
@@ -93,6 +94,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(standardRoutes, routeOptions);
   await app.register(sectionRoutes, routeOptions);
   await app.register(importRoutes, routeOptions);
+  await app.register(syncPlugin, { ctx, config, database });
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(clientPlugin, { dir: config.clientDir });

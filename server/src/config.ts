@@ -17,6 +17,17 @@ export interface Config {
   /** Directory of the built web client; served when it exists. */
   clientDir?: string;
   limits: Limits;
+  sync: SyncSettings;
+}
+
+/** Timings of live co-editing. */
+export interface SyncSettings {
+  /** How long a room stays in memory after its last client leaves, ms. Default 30 s. */
+  unloadGraceMs: number;
+  /** A room whose log grows past this many rows is compacted (merged per author and day). Default 1000. */
+  compactAfterRows: number;
+  /** Ping interval; a connection that has not answered the previous ping is dropped, ms. Default 30 s. */
+  keepAliveMs: number;
 }
 
 /** Sync and HTTP limits; each configurable, each with a sane default. */
@@ -63,6 +74,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       documentBytes: int(env, "LIMIT_DOCUMENT_BYTES", 8 * 1024 * 1024),
       connectionsPerRoom: int(env, "LIMIT_CONNECTIONS_PER_ROOM", 500),
       roomsPerProcess: int(env, "LIMIT_ROOMS_PER_PROCESS", 10000),
+    },
+    sync: {
+      unloadGraceMs: int(env, "SYNC_UNLOAD_GRACE_MS", 30_000),
+      compactAfterRows: int(env, "SYNC_COMPACT_AFTER_ROWS", 1000),
+      keepAliveMs: int(env, "SYNC_KEEPALIVE_MS", 30_000),
     },
   };
 }

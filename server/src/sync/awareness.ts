@@ -1,0 +1,118 @@
+import { createHash } from "node:crypto";
+import type * as Y from "yjs";
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate as encodeStates, removeAwarenessStates } from "y-protocols/awareness";
+import type { PresenceRole } from "../domain/access";
+import { awarenessFrame, encodeAwarenessUpdate, type AwarenessEntry } from "./protocol";
+import { presenceSpoofed, tooManyPresences } from "./refusals";
+
+/** Who a presence belongs to, as the server knows it. Written over whatever `user` the client claims. */
+export interface PresenceIdentity {
+  id: string;
+  name: string;
+  color: string;
+  role: PresenceRole;
+}
+
+/** A connection as presence sees it. */
+export interface PresenceMember {
+  /** Null for anonymous readers: they see others but are not shown. */
+  readonly identity: PresenceIdentity | null;
+  /** The awareness client ids this member introduced; filled in by Presence. */
+  readonly presenceIds: Set<number>;
+}
+
+/** A y-websocket client uses one id (its document's clientID); a little slack for odd clients. */
+const MAX_PRESENCE_IDS = 4;
+
+const PALETTE = ["#d1495b", "#00798c", "#edae49", "#66a182", "#2e4057", "#8d6a9f", "#c8553d", "#3d5a80", "#588b8b", "#b5838d", "#6d597a", "#e07a5f"];
+
+/** A stable colour per user, so a person looks the same in every room. */
+export function colorFor(userId: string): string {
+  return PALETTE[createHash("sha256").update(userId).digest()[0]! % PALETTE.length]!;
+}
+
+/**
+ * A room's presence: y-protocols awareness with two rules added. The server stamps each state with
+ * the member's authenticated identity, and a member may only speak for client ids it introduced.
+ * Changes are sent to everyone (the sender too: y-websocket counts its own echo as a sign of life)
+ * once per tick, as one frame.
+ */
+export class Presence {
+  readonly awareness: Awareness;
+  readonly #owners = new Map<number, PresenceMember>();
+  readonly #dirty = new Set<number>();
+  #scheduled: NodeJS.Immediate | null = null;
+  readonly #onUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+    for (const id of [...added, ...updated, ...removed]) this.#dirty.add(id);
+    this.#scheduled ??= setImmediate(() => this.flush());
+  };
+
+  /** @param broadcast sends a frame to every member of the room */
+  constructor(
+    doc: Y.Doc,
+    private readonly broadcast: (frame: Uint8Array) => void,
+  ) {
+    this.awareness = new Awareness(doc);
+    // The server itself is not present.
+    this.awareness.setLocalState(null);
+    this.awareness.on("update", this.#onUpdate);
+  }
+
+  /**
+   * Applies what a member says about presence. Entries for its own ids are stamped and applied;
+   * stale echoes of others' states (stock clients send them) are dropped; a newer state for an id
+   * another member owns throws SyncRefusal `presence_spoofed`.
+   */
+  receive(member: PresenceMember, entries: AwarenessEntry[]): void {
+    if (!member.identity) return;
+    const accepted: AwarenessEntry[] = [];
+    for (const entry of entries) {
+      const owner = this.#owners.get(entry.clientId);
+      const known = this.awareness.meta.get(entry.clientId)?.clock;
+      if (owner === member) {
+        accepted.push(this.stamp(member.identity, entry));
+      } else if (owner) {
+        if (entry.clock > (known ?? 0)) throw presenceSpoofed();
+      } else if (entry.state !== null && (known === undefined || entry.clock > known)) {
+        if (member.presenceIds.size >= MAX_PRESENCE_IDS) throw tooManyPresences();
+        this.#owners.set(entry.clientId, member);
+        member.presenceIds.add(entry.clientId);
+        accepted.push(this.stamp(member.identity, entry));
+      }
+    }
+    if (accepted.length > 0) applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(accepted), member);
+  }
+
+  /** Every present client's state as one frame, for a newcomer; null when nobody is present. */
+  currentFrame(): Uint8Array | null {
+    const ids = [...this.awareness.getStates().keys()];
+    return ids.length === 0 ? null : awarenessFrame(encodeStates(this.awareness, ids));
+  }
+
+  /** Removes the member's presences (it left) and tells the others. */
+  leave(member: PresenceMember): void {
+    const ids = [...member.presenceIds];
+    for (const id of ids) this.#owners.delete(id);
+    member.presenceIds.clear();
+    if (ids.length > 0) removeAwarenessStates(this.awareness, ids, "left");
+  }
+
+  /** Stops the awareness timer and any pending frame. */
+  destroy(): void {
+    this.awareness.off("update", this.#onUpdate);
+    if (this.#scheduled) clearImmediate(this.#scheduled);
+    this.#scheduled = null;
+    this.awareness.destroy();
+  }
+
+  private stamp(identity: PresenceIdentity, entry: AwarenessEntry): AwarenessEntry {
+    return entry.state === null ? entry : { ...entry, state: { ...entry.state, user: identity } };
+  }
+
+  private flush(): void {
+    this.#scheduled = null;
+    const ids = [...this.#dirty];
+    this.#dirty.clear();
+    if (ids.length > 0) this.broadcast(awarenessFrame(encodeStates(this.awareness, ids)));
+  }
+}

@@ -1,0 +1,430 @@
+import * as Y from "yjs";
+import type { FastifyBaseLogger } from "fastify";
+import type { Kysely } from "kysely";
+import type { WebSocket } from "ws";
+import type { Limits, SyncSettings } from "../config";
+import type { Database } from "../db/database";
+import { DomainError, invalid, unavailable } from "../domain/errors";
+import { compactRoom, loadRoomState, readUpdatesSince } from "../domain/room-log";
+import { Presence } from "./awareness";
+import { Connection, type Ticket } from "./connection";
+import { fanOut, type Delivery } from "./fanout";
+import { SerialQueue, storeBatch } from "./persistence";
+import { savingPaused, shuttingDown, SyncRefusal } from "./refusals";
+import { carriesNews, Staging, type StageResult } from "./validation";
+
+/**
+ * Where a change to a room's document came from: the `origin` of its Yjs transaction.
+ * Changes are stored before they are applied, so no origin is ever stored again; observers of
+ * `room.doc` can tell a client's edit from a server write or a row read from the log.
+ */
+export type RoomOrigin =
+  | { kind: "client"; connection: Connection }
+  | { kind: "server"; authorId: string | null }
+  /** Rows read from the log: at load, from other processes, or appended directly. */
+  | { kind: "log" };
+
+export type RoomState = "ready" | "paused" | "closing" | "closed";
+
+/** What every room of a process shares. */
+export interface RoomContext {
+  db: Kysely<Database>;
+  limits: Limits;
+  settings: SyncSettings;
+  log: FastifyBaseLogger;
+}
+
+/** A room's figures, for tests and monitoring. */
+export interface RoomStats {
+  room: string;
+  state: RoomState;
+  connections: number;
+  /** Updates accepted and not yet stored. */
+  pending: number;
+  /** The last log seq this process has applied. */
+  lastSeq: string;
+  /** Rows in the room's log, as far as this process knows. */
+  logRows: number;
+}
+
+interface PendingUpdate {
+  update: Uint8Array;
+  authorId: string | null;
+  origin: RoomOrigin;
+  from: Connection | null;
+  settle?: { resolve(): void; reject(err: Error): void };
+}
+
+const RECOVERY_FIRST_MS = 200;
+const RECOVERY_MAX_MS = 5000;
+/** An upgrade admitted but not yet joined holds the room this long at most. */
+const RESERVATION_MS = 10_000;
+
+/**
+ * One live document: the stored state in memory, the clients connected to it in this process, and
+ * the path every change takes. An accepted update is tried on the staging replica, stored with the
+ * other updates of its tick in one transaction, and only then applied to `doc` and sent to clients
+ * as one merged frame per receiver. When storing fails the room pauses: it drops what it had not
+ * stored, closes every connection with 1013 (clients resend on reconnect) and admits nobody until
+ * it can read the log again.
+ */
+export class Room {
+  /** Exactly what the log holds up to `lastSeq`. Never written to except from the log or after a store. */
+  readonly doc = new Y.Doc({ gc: false });
+  readonly presence: Presence;
+  readonly connections = new Set<Connection>();
+  readonly #staging: Staging;
+  readonly #queue = new SerialQueue();
+  #pending: PendingUpdate[] = [];
+  #storing: PendingUpdate[] = [];
+  #state: RoomState = "ready";
+  #lastSeq: bigint;
+  #logRows: number;
+  #flushScheduled = false;
+  #catchUpQueued = false;
+  #reservations = 0;
+  #unloadTimer: NodeJS.Timeout | null = null;
+  #recoveryTimer: NodeJS.Timeout | null = null;
+  #recoveryDelay = RECOVERY_FIRST_MS;
+  #snapshot: Y.Snapshot | null = null;
+  #closed: Promise<void> | null = null;
+
+  private constructor(
+    readonly name: string,
+    private readonly ctx: RoomContext,
+    private readonly onIdle: (room: Room) => void,
+    stored: { update: Uint8Array | null; lastSeq: bigint; rows: number },
+  ) {
+    if (stored.update) Y.applyUpdate(this.doc, stored.update, { kind: "log" } satisfies RoomOrigin);
+    this.#lastSeq = stored.lastSeq;
+    this.#logRows = stored.rows;
+    this.#staging = new Staging(this.doc, () => [...this.#storing, ...this.#pending].map((p) => p.update), ctx.limits.documentBytes);
+    this.presence = new Presence(this.doc, (frame) => {
+      for (const c of this.connections) c.send(frame);
+    });
+  }
+
+  /** Reads the room's log and builds the room. Throws when the database cannot be read. */
+  static async load(name: string, ctx: RoomContext, onIdle: (room: Room) => void): Promise<Room> {
+    const room = new Room(name, ctx, onIdle, await loadRoomState(ctx.db, name));
+    room.armUnload();
+    return room;
+  }
+
+  get state(): RoomState {
+    return this.#state;
+  }
+
+  get lastSeq(): bigint {
+    return this.#lastSeq;
+  }
+
+  /** Connections plus admitted upgrades that have not joined yet. */
+  get occupancy(): number {
+    return this.connections.size + this.#reservations;
+  }
+
+  /** True when nothing holds the room in memory. */
+  get idle(): boolean {
+    return this.occupancy === 0 && this.#pending.length === 0 && this.#storing.length === 0;
+  }
+
+  stats(): RoomStats {
+    return {
+      room: this.name,
+      state: this.#state,
+      connections: this.connections.size,
+      pending: this.#pending.length + this.#storing.length,
+      lastSeq: this.#lastSeq.toString(),
+      logRows: this.#logRows,
+    };
+  }
+
+  /**
+   * Keeps the room loaded for an admitted upgrade until it joins. Returns the release, which is
+   * idempotent and also happens by itself after a while (an upgrade can die before it joins).
+   */
+  reserve(): () => void {
+    this.#reservations++;
+    this.cancelUnload();
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      clearTimeout(timer);
+      this.#reservations--;
+      this.armUnload();
+    };
+    const timer = setTimeout(release, RESERVATION_MS);
+    timer.unref();
+    return release;
+  }
+
+  /** Adds an upgraded websocket. Synchronous, so no message can arrive before its listener. */
+  join(ws: WebSocket, ticket: Ticket): Connection {
+    const connection = new Connection(ws, this, ticket, this.ctx.limits, this.ctx.log);
+    if (this.#state !== "ready") {
+      connection.close(this.#state === "paused" ? savingPaused() : shuttingDown());
+      return connection;
+    }
+    this.connections.add(connection);
+    this.cancelUnload();
+    // The server asks first, so a client's offline edits come in without waiting for its own step 1.
+    connection.sendSyncStep1(Y.encodeStateVector(this.doc));
+    const presence = this.presence.currentFrame();
+    if (presence) connection.send(presence);
+    return connection;
+  }
+
+  /** Called by a connection once it is closed. */
+  leave(connection: Connection): void {
+    if (!this.connections.delete(connection)) return;
+    this.presence.leave(connection);
+    this.armUnload();
+  }
+
+  /** What a client lacks, given its state vector: stored content only. */
+  diffFor(stateVector: Uint8Array): Uint8Array {
+    return Y.encodeStateAsUpdate(this.doc, stateVector);
+  }
+
+  /** The state vector of stored and accepted content, to ask a client for what is missing. */
+  acceptedStateVector(): Uint8Array {
+    return this.#staging.stateVector();
+  }
+
+  /** True when `update` holds anything the stored document lacks. Throws SyncRefusal `malformed_message`. */
+  carriesNews(update: Uint8Array): boolean {
+    this.#snapshot ??= Y.snapshot(this.doc);
+    return carriesNews(this.#snapshot, update);
+  }
+
+  /**
+   * Accepts a client's update: validated on the staging replica, then queued for this tick's store.
+   * Throws SyncRefusal (malformed, too large, saving paused).
+   */
+  receive(connection: Connection, update: Uint8Array): StageResult["kind"] {
+    this.assertAccepting();
+    const result = this.#staging.stage(update);
+    if (result.kind === "accepted") {
+      this.enqueue({ update: result.update, authorId: connection.ticket.userId, origin: { kind: "client", connection }, from: connection });
+    }
+    return result.kind;
+  }
+
+  /**
+   * A change made by the server (a merge, an editorial edit): validated, stored with its author and
+   * sent to every client, like a client's. Resolves once stored and sent. Throws DomainError:
+   * 400 `invalid_update`, 413 `document_too_large`, 503 `saving_paused`.
+   */
+  async submit(update: Uint8Array, authorId: string | null): Promise<void> {
+    let result: StageResult;
+    try {
+      this.assertAccepting();
+      result = this.#staging.stage(update);
+    } catch (err) {
+      if (err instanceof SyncRefusal) throw toDomainError(err);
+      throw err;
+    }
+    if (result.kind === "unchanged") return;
+    if (result.kind === "missing") throw invalid("invalid_update", "The update builds on content this room does not have.");
+    await new Promise<void>((resolve, reject) => {
+      this.enqueue({ update: result.update, authorId, origin: { kind: "server", authorId }, from: null, settle: { resolve, reject } });
+    });
+  }
+
+  /** Hears that the log holds rows up to `seq` (from any process); reads them unless already applied. */
+  notice(seq: bigint): void {
+    if (seq <= this.#lastSeq || this.#catchUpQueued || this.#state !== "ready") return;
+    this.#catchUpQueued = true;
+    void this.#queue.run(async () => {
+      this.#catchUpQueued = false;
+      if (seq <= this.#lastSeq || this.#state !== "ready") return;
+      try {
+        await this.readNew();
+      } catch (err) {
+        this.ctx.log.warn({ err, room: this.name }, "could not read new log rows; retrying");
+        setTimeout(() => this.notice(seq), RECOVERY_MAX_MS).unref();
+      }
+    });
+  }
+
+  /** Reads whatever the log holds beyond what the room has applied (after a lost notification channel). */
+  resync(): void {
+    this.notice(BigInt(Number.MAX_SAFE_INTEGER));
+  }
+
+  /** For a paused room: tries to read the log now; true when the room accepts updates again. */
+  async recoverNow(): Promise<boolean> {
+    await this.#queue.run(() => this.recover());
+    return this.#state === "ready";
+  }
+
+  /**
+   * Closes every connection with `refusal`, stores what is pending, and frees the room.
+   * Idempotent; resolves when done.
+   */
+  close(refusal: SyncRefusal = shuttingDown()): Promise<void> {
+    this.#closed ??= this.shutDown(refusal);
+    return this.#closed;
+  }
+
+  private async shutDown(refusal: SyncRefusal): Promise<void> {
+    if (this.#state !== "paused") this.#state = "closing";
+    this.cancelUnload();
+    if (this.#recoveryTimer) clearTimeout(this.#recoveryTimer);
+    for (const c of [...this.connections]) c.close(refusal);
+    await this.#queue.run(() => this.flush());
+    await this.#queue.drained();
+    this.#state = "closed";
+    this.presence.destroy();
+    this.#staging.destroy();
+    this.doc.destroy();
+  }
+
+  private assertAccepting(): void {
+    if (this.#state === "paused") throw savingPaused();
+    if (this.#state !== "ready") throw shuttingDown();
+  }
+
+  private enqueue(p: PendingUpdate): void {
+    this.#pending.push(p);
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    // One tick's worth of updates goes into one transaction; while a store is running, the next
+    // batch keeps growing, so a busy room costs one round trip per batch, not per keystroke.
+    setImmediate(() => {
+      void this.#queue.run(async () => {
+        this.#flushScheduled = false;
+        await this.flush();
+      });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.#pending.length === 0 || (this.#state !== "ready" && this.#state !== "closing")) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    this.#storing = batch;
+    let stored;
+    try {
+      stored = await storeBatch(this.ctx.db, this.name, this.#lastSeq, batch);
+    } catch (err) {
+      this.#storing = [];
+      this.pause(err, batch);
+      return;
+    }
+    this.#storing = [];
+    const deliveries: Delivery<Connection>[] = [];
+    for (const row of stored.earlier) {
+      Y.applyUpdate(this.doc, row.data, { kind: "log" } satisfies RoomOrigin);
+      this.#staging.absorb(row.data);
+      deliveries.push({ update: row.data, from: null });
+    }
+    for (const p of batch) {
+      Y.applyUpdate(this.doc, p.update, p.origin);
+      deliveries.push({ update: p.update, from: p.from });
+    }
+    this.#lastSeq = stored.lastSeq;
+    this.#logRows += stored.rows + stored.earlier.length;
+    this.#snapshot = null;
+    fanOut(this.connections, deliveries, (c, frame) => c.send(frame));
+    for (const p of batch) p.settle?.resolve();
+    this.armUnload();
+    if (this.#logRows > this.ctx.settings.compactAfterRows && this.#state === "ready") void this.#queue.run(() => this.compact());
+  }
+
+  private pause(err: unknown, batch: PendingUpdate[]): void {
+    this.ctx.log.error({ err, room: this.name }, "could not store updates; saving paused");
+    const dropped = [...batch, ...this.#pending];
+    this.#pending = [];
+    if (this.#state === "ready") this.#state = "paused";
+    // Nothing dropped here was acknowledged: it was neither applied nor sent. The clients still
+    // hold it and send it again when they reconnect.
+    this.#staging.reset();
+    const paused = new DomainError("saving_paused", "Saving is paused: the database cannot be written. Try again shortly.", 503);
+    for (const p of dropped) p.settle?.reject(paused);
+    for (const c of [...this.connections]) c.close(savingPaused());
+    if (this.#state === "paused") this.scheduleRecovery();
+  }
+
+  private scheduleRecovery(): void {
+    if (this.#recoveryTimer) return;
+    this.#recoveryTimer = setTimeout(() => {
+      this.#recoveryTimer = null;
+      void this.#queue.run(() => this.recover());
+    }, this.#recoveryDelay);
+    this.#recoveryTimer.unref();
+    this.#recoveryDelay = Math.min(this.#recoveryDelay * 2, RECOVERY_MAX_MS);
+  }
+
+  /**
+   * Leaves the paused state once the log can be read again. Reading first matters: if the failed
+   * transaction did commit after all, its rows come back now, so a client's resend is recognised
+   * as nothing new and not stored twice.
+   */
+  private async recover(): Promise<void> {
+    if (this.#state !== "paused") return;
+    try {
+      await this.readNew();
+    } catch {
+      this.scheduleRecovery();
+      return;
+    }
+    if (this.#recoveryTimer) clearTimeout(this.#recoveryTimer);
+    this.#recoveryTimer = null;
+    this.#recoveryDelay = RECOVERY_FIRST_MS;
+    this.#state = "ready";
+    this.ctx.log.info({ room: this.name }, "saving resumed");
+  }
+
+  private async readNew(): Promise<void> {
+    const rows = await readUpdatesSince(this.ctx.db, this.name, this.#lastSeq);
+    if (rows.length === 0) return;
+    const merged = rows.length === 1 ? rows[0]!.data : Y.mergeUpdates(rows.map((r) => r.data));
+    Y.applyUpdate(this.doc, merged, { kind: "log" } satisfies RoomOrigin);
+    this.#staging.absorb(merged);
+    this.#lastSeq = rows[rows.length - 1]!.seq;
+    this.#logRows += rows.length;
+    this.#snapshot = null;
+    fanOut(this.connections, [{ update: merged, from: null }], (c, frame) => c.send(frame));
+  }
+
+  private async compact(): Promise<void> {
+    if (this.#logRows <= this.ctx.settings.compactAfterRows) return;
+    try {
+      const result = await compactRoom(this.ctx.db, this.name);
+      this.#logRows = result.rowsAfter;
+    } catch (err) {
+      this.ctx.log.warn({ err, room: this.name }, "could not compact the room's log");
+    }
+  }
+
+  private armUnload(): void {
+    if (!this.idle || this.#state === "closing" || this.#state === "closed") return;
+    this.cancelUnload();
+    this.#unloadTimer = setTimeout(() => {
+      this.#unloadTimer = null;
+      if (this.idle) this.onIdle(this);
+    }, this.ctx.settings.unloadGraceMs);
+    this.#unloadTimer.unref();
+  }
+
+  private cancelUnload(): void {
+    if (this.#unloadTimer) clearTimeout(this.#unloadTimer);
+    this.#unloadTimer = null;
+  }
+}
+
+function toDomainError(refusal: SyncRefusal): DomainError {
+  switch (refusal.id) {
+    case "saving_paused":
+      return unavailable("saving_paused", "Saving is paused: the database cannot be written. Try again shortly.");
+    case "going_away":
+      return unavailable("room_closing", "The room is closing. Try again.");
+    case "document_too_large":
+      return new DomainError("document_too_large", refusal.message, 413);
+    default:
+      return invalid("invalid_update", refusal.message);
+  }
+}

@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "kysely";
+import * as Y from "yjs";
+import { buildApp } from "../../src/app";
+import { openDatabase } from "../../src/db/connect";
+import { migrateToLatest } from "../../src/db/migrate";
+import { appendUpdates, compactRoom, loadRoomDoc } from "../../src/domain/room-log";
+import { addMember, databaseKinds, makeStandard, makeUser, startTestApp, testConfig, type TestApp, type TestUser } from "../helper";
+import { appendParagraph, bodyXml, connectClient, listenSync, logRowCount, makeSection, paragraphUpdate, storedBodyXml, waitFor, type Client } from "./helpers";
+import type { StandardRow } from "../../src/db/tables/standards";
+
+describe("sync persistence across a restart (pglite directory)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "codewright-sync-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("keeps the content when the server restarts on the same data directory", async () => {
+    const config = testConfig({ dataDir: dir });
+    let database = await openDatabase({ dataDir: dir });
+    await migrateToLatest(database.db);
+    const standard = await makeStandard(database.db);
+    const editor = await makeUser(database.db);
+    const room = await makeSection(database.db, standard);
+    await database.db.insertInto("memberships").values({ standard_id: standard.id, user_id: editor.id, role: "editor" }).execute();
+
+    let app = await buildApp({ config, database, logger: false });
+    let base = await listenSync(app);
+    const writer = connectClient(base, room, { token: editor.token });
+    await writer.synced();
+    appendParagraph(writer.doc, "survives a restart");
+    await waitFor(() => app.sync.roomStats(room)?.lastSeq === "2", "stored");
+    writer.destroy();
+    await app.close();
+    await database.close();
+
+    database = await openDatabase({ dataDir: dir });
+    app = await buildApp({ config, database, logger: false });
+    base = await listenSync(app);
+    const reader = connectClient(base, room, { token: editor.token });
+    await reader.synced();
+    expect(bodyXml(reader.doc)).toContain("survives a restart");
+    reader.destroy();
+    await app.close();
+    await database.close();
+  });
+});
+
+describe.each(databaseKinds)("sync persistence (%s)", (kind) => {
+  let t: TestApp;
+  let base: string;
+  let standard: StandardRow;
+  let editor: TestUser;
+  let other: TestUser;
+  const clients: Client[] = [];
+  const track = (c: Client) => (clients.push(c), c);
+
+  beforeAll(async () => {
+    const defaults = testConfig();
+    t = await startTestApp(kind, { sync: { ...defaults.sync, compactAfterRows: 12 } });
+    base = await listenSync(t.app);
+    standard = await makeStandard(t.db, { isPublic: false });
+    editor = await makeUser(t.db);
+    other = await makeUser(t.db);
+    await addMember(t.app, standard, editor, "editor");
+    await addMember(t.app, standard, other, "editor");
+  });
+
+  afterAll(async () => {
+    for (const c of clients) c.destroy();
+    await t?.close();
+  });
+
+  it("pauses saving when the log cannot be written, then stores the resent change exactly once", async () => {
+    const room = await makeSection(t.db, standard);
+    const writer = track(connectClient(base, room, { token: editor.token }));
+    const watcher = track(connectClient(base, room, { token: other.token }));
+    await Promise.all([writer.synced(), watcher.synced()]);
+    const rows = await logRowCount(t.db, room);
+
+    await sql`alter table room_updates rename to room_updates_away`.execute(t.db);
+    try {
+      appendParagraph(writer.doc, "written while the database is away");
+      await waitFor(() => writer.closes.some((c) => c.code === 1013), "writer told saving is paused");
+      expect(writer.closes.find((c) => c.code === 1013)!.reason).toMatch(/^saving_paused/);
+      expect(bodyXml(watcher.doc)).not.toContain("while the database is away");
+      expect(t.app.sync.roomStats(room)?.state).toBe("paused");
+    } finally {
+      await sql`alter table room_updates_away rename to room_updates`.execute(t.db);
+    }
+    await waitFor(() => bodyXml(watcher.doc).includes("while the database is away"), "resent after recovery", 15_000);
+    await waitFor(() => t.app.sync.roomStats(room)?.pending === 0, "stored");
+    expect(await logRowCount(t.db, room)).toBe(rows + 1);
+    expect(await storedBodyXml(t.db, room)).toBe(bodyXml(writer.doc));
+    expect(t.app.sync.roomStats(room)?.state).toBe("ready");
+  });
+
+  it("compaction merges the log per author and day, keeps content and attribution, and is safe twice at once", async () => {
+    const room = await makeSection(t.db, standard);
+    for (let i = 0; i < 10; i++) {
+      await appendUpdates(t.db, room, [{ data: paragraphUpdate(`edit ${i}`), authorId: i % 2 === 0 ? editor.id : other.id }]);
+    }
+    const before = await storedBodyXml(t.db, room);
+    const results = await Promise.all([compactRoom(t.db, room), compactRoom(t.db, room)]);
+    expect(results.map((r) => r.rowsAfter)).toEqual([3, 3]);
+    expect(await storedBodyXml(t.db, room)).toBe(before);
+    const authors = (await t.db.selectFrom("room_updates").select("author_id").where("room", "=", room).execute()).map((r) => r.author_id);
+    expect(authors.sort()).toEqual([null, editor.id, other.id].sort());
+    // Every editor's updates are still theirs: each merged row holds exactly their clients' content.
+    const rows = await t.db.selectFrom("room_updates").select(["author_id", "data"]).where("room", "=", room).execute();
+    const editorRow = rows.find((r) => r.author_id === editor.id)!;
+    const editorDoc = new Y.Doc();
+    Y.applyUpdate(editorDoc, editorRow.data);
+    expect(Y.decodeUpdate(editorRow.data).structs.length).toBeGreaterThan(0);
+    editorDoc.destroy();
+  });
+
+  it("compacts a live room's log by itself, and its clients keep converging", async () => {
+    const room = await makeSection(t.db, standard);
+    const a = track(connectClient(base, room, { token: editor.token }));
+    const b = track(connectClient(base, room, { token: other.token }));
+    await Promise.all([a.synced(), b.synced()]);
+    for (let i = 0; i < 20; i++) {
+      appendParagraph(i % 2 ? a.doc : b.doc, `typed ${i}`);
+      await waitFor(() => t.app.sync.roomStats(room)?.pending === 0, "stored");
+    }
+    await waitFor(() => (t.app.sync.roomStats(room)?.logRows ?? 99) <= 12, "compacted");
+    expect(await logRowCount(t.db, room)).toBeLessThanOrEqual(12);
+    appendParagraph(a.doc, "after compaction");
+    await waitFor(() => bodyXml(b.doc).includes("after compaction") && bodyXml(a.doc) === bodyXml(b.doc), "converged");
+    await waitFor(() => t.app.sync.roomStats(room)?.pending === 0, "stored");
+    const stored = await loadRoomDoc(t.db, room);
+    expect(bodyXml(stored)).toBe(bodyXml(a.doc));
+    stored.destroy();
+  });
+
+  it("hears rows appended outside the room and passes them to its clients", async () => {
+    const room = await makeSection(t.db, standard);
+    const a = track(connectClient(base, room, { token: editor.token }));
+    await a.synced();
+    await appendUpdates(t.db, room, [{ data: paragraphUpdate("appended directly"), authorId: null }]);
+    await waitFor(() => bodyXml(a.doc).includes("appended directly"), "client sees a direct append");
+  });
+});
