@@ -1,6 +1,14 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Why the web client could not be built for the browser tests; null when it is ready. */
+    clientBuildProblem: string | null;
+  }
+}
 
 /** The built web client the browser tests serve. */
 export const CLIENT_DIST = resolve(import.meta.dirname, "../../../client/dist");
@@ -23,13 +31,20 @@ function newestChange(path: string): number {
 /**
  * Vitest global setup: builds the web client once per run when client/dist is missing or
  * older than its sources, so browser tests exercise the current code. Skipped when there
- * is no Chromium, since the browser tests skip too.
+ * is no Chromium, since the browser tests skip too. A failed build fails only the browser
+ * tests (through `clientBuildProblem`), not every server test.
  */
-export default function buildClient(): void {
+export default function buildClient(project: TestProject): void {
+  project.provide("clientBuildProblem", null);
   if (!existsSync(CHROMIUM_PATH)) return;
   const index = join(CLIENT_DIST, "index.html");
   const builtAt = existsSync(index) ? statSync(index).mtimeMs : 0;
   if (builtAt > Math.max(...SOURCES.map(newestChange))) return;
   const vite = join(CLIENT_DIR, "node_modules/vite/bin/vite.js");
-  execFileSync(process.execPath, [vite, "build", "--logLevel", "warn"], { cwd: CLIENT_DIR, stdio: "inherit" });
+  try {
+    execFileSync(process.execPath, [vite, "build", "--logLevel", "warn"], { cwd: CLIENT_DIR, stdio: ["ignore", "inherit", "pipe"] });
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+    project.provide("clientBuildProblem", `Building the web client failed: ${stderr || (error as Error).message}`);
+  }
 }

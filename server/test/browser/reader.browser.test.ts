@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { PMJSON, SectionDetail, SectionSummary } from "@codewright/shared";
 import { importStandard } from "../../src/domain/importer";
@@ -61,6 +61,8 @@ describe.skipIf(!hasChromium)("reading a standard in the browser", () => {
   let cited: SectionSummary;
 
   beforeAll(async () => {
+    const buildProblem = inject("clientBuildProblem");
+    if (buildProblem) throw new Error(buildProblem);
     testApp = await startTestApp("pglite", { clientDir: CLIENT_DIST });
     await testApp.app.listen({ port: 0, host: "127.0.0.1" });
     base = `http://127.0.0.1:${(testApp.app.server.address() as AddressInfo).port}`;
