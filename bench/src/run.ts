@@ -6,6 +6,7 @@ import { FULL_PLAN, QUICK_PLAN, TARGETS, type Plan } from "./plan";
 import { computeRatios, renderMarkdown, type BenchResult, type TargetInfo } from "./report";
 import { CodewrightTarget, postgresReachable } from "./servers/codewright";
 import { PEERS, PeerTarget } from "./servers/peers";
+import { setServerNodeArgs } from "./servers/process";
 import type { Target } from "./servers/target";
 import type { Metric, Row, RunContext, WorkloadId } from "./workloads/common";
 import { runColdLoad } from "./workloads/cold-load";
@@ -28,6 +29,10 @@ export interface BenchOptions {
   workloads?: WorkloadId[];
   /** Pin the generator and each server to different cores (default true). */
   pin?: boolean;
+  /** Replaces the sizes of the hot-room and many-rooms ramps. */
+  sizes?: number[];
+  /** Write a V8 CPU profile of every server process into this directory. */
+  profileDir?: string;
   /** Where latest.md / latest.json go; default bench/results (quick: bench/results/tmp). */
   outDir?: string;
   log?: (line: string) => void;
@@ -41,10 +46,12 @@ export interface BenchOptions {
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const ctx: RunContext = { quick: options.quick, log };
-  const plan = options.quick ? QUICK_PLAN : FULL_PLAN;
+  const basePlan = options.quick ? QUICK_PLAN : FULL_PLAN;
+  const plan: Plan = options.sizes?.length ? { ...basePlan, hotRoomEditors: options.sizes, manyRooms: options.sizes } : basePlan;
   const pinned = options.pin === false ? false : pinSelf();
   const machine = describeMachine(pinned);
   const startedAt = new Date().toISOString();
+  setServerNodeArgs(options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${resolve(options.profileDir)}`] : []);
   const notes: string[] = [];
   const failures: string[] = [];
   const rows: Row[] = [];

@@ -16,6 +16,13 @@ export function freePort(): Promise<number> {
   });
 }
 
+let extraNodeArgs: string[] = [];
+
+/** Node options for every server started after this call (e.g. `--cpu-prof`). */
+export function setServerNodeArgs(args: string[]): void {
+  extraNodeArgs = args;
+}
+
 /** The tsx loader, so that a child `node` runs TypeScript in its own process (no wrapper pid). */
 export const TSX_LOADER = import.meta.resolve("tsx");
 
@@ -70,7 +77,7 @@ export class ServerProcess {
   }
 
   static start(options: StartOptions): Promise<ServerProcess> {
-    const [command, args] = onServerCore(process.execPath, ["--import", TSX_LOADER, ...options.args], options.pin);
+    const [command, args] = onServerCore(process.execPath, [...extraNodeArgs, "--import", TSX_LOADER, ...options.args], options.pin);
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
