@@ -4,6 +4,15 @@ import type { MembershipsTable, SectionsTable, StandardsTable } from "./tables/s
 import type { RoomUpdatesTable, RoomsTable } from "./tables/rooms";
 import type { AuditLogTable } from "./tables/audit";
 import type { ReleasesTable, SigningKeysTable } from "./tables/releases";
+import type {
+  ProposalBasesTable,
+  ProposalCoAuthorsTable,
+  ProposalDecisionsTable,
+  ProposalRoomsTable,
+  ProposalsTable,
+  ProposalVotesTable,
+} from "./tables/proposals";
+import type { CommentRepliesTable, CommentThreadsTable } from "./tables/comments";
 
 /** Every table the application reads or writes, composed from the per-feature table types. */
 export interface Database {
@@ -19,6 +28,14 @@ export interface Database {
   audit_log: AuditLogTable;
   releases: ReleasesTable;
   signing_keys: SigningKeysTable;
+  proposals: ProposalsTable;
+  proposal_bases: ProposalBasesTable;
+  proposal_rooms: ProposalRoomsTable;
+  proposal_co_authors: ProposalCoAuthorsTable;
+  proposal_votes: ProposalVotesTable;
+  proposal_decisions: ProposalDecisionsTable;
+  comment_threads: CommentThreadsTable;
+  comment_replies: CommentRepliesTable;
 }
 
 /** A connection or a transaction: repository functions accept either. */
