@@ -78,3 +78,97 @@ export function presenceRole(a: StandardAccess): PresenceRole {
   if (a.membership) return a.membership.role;
   return isAdmin(a) ? "admin" : "reader";
 }
+
+// ---------------------------------------------------------------------------------------------
+// The revision workflow: proposals, votes, decisions and comments.
+
+/** A proposal as permission rules see it: who wrote it, who co-authors it, where it stands. */
+export interface ProposalFacts {
+  authorId: string;
+  coAuthorIds: readonly string[];
+  state: "draft" | "open" | "accepted" | "rejected" | "withdrawn";
+}
+
+const actorId = (a: StandardAccess) => a.actor?.user.id;
+const belongs = (a: StandardAccess) => isAdmin(a) || isMember(a);
+
+/** Members start proposals. */
+export const canPropose = (a: StandardAccess) => a.actor !== null && belongs(a);
+/** The author, while still a member, submits, reopens, withdraws and invites co-authors. */
+export const isProposalAuthor = (a: StandardAccess, p: ProposalFacts) => a.actor !== null && actorId(a) === p.authorId && belongs(a);
+/** The author and invited co-authors, while members, edit the proposal's text and outline. */
+export const isProposalWriter = (a: StandardAccess, p: ProposalFacts) =>
+  a.actor !== null && belongs(a) && (actorId(a) === p.authorId || p.coAuthorIds.includes(actorId(a)!));
+/** Editing is allowed only in `draft`: an open proposal's text is frozen while it is reviewed. */
+export const canCoEdit = (a: StandardAccess, p: ProposalFacts) => p.state === "draft" && isProposalWriter(a, p);
+/** Editors (and admins) accept and reject. */
+export const canDecide = (a: StandardAccess) => a.actor !== null && isEditor(a);
+
+/** Who may start a comment thread (or reply) on a target of this standard. */
+export function canComment(a: StandardAccess, kind: "section" | "proposal" | "proposal_section" | "release_section"): boolean {
+  if (!a.actor || !canRead(a)) return false;
+  if (belongs(a)) return true;
+  // A comment on a published release is a public comment: any signed-in reader, while they are open.
+  return kind === "release_section" && a.standard.public_comments_open;
+}
+/** The thread's author and the standard's editors resolve and reopen it. */
+export const canModerateThread = (a: StandardAccess, threadAuthorId: string) => a.actor !== null && (actorId(a) === threadAuthorId || isEditor(a));
+/** Editors record the disposition of public comments. */
+export const canDispose = (a: StandardAccess) => a.actor !== null && isEditor(a);
+
+/** Rights in a proposal's room: writers while `draft`; readers are whoever may read the standard. */
+export function proposalRoomRights(a: StandardAccess, p: ProposalFacts): RoomRights {
+  return { read: canRead(a), write: canRead(a) && canCoEdit(a, p) };
+}
+
+/** Throws 401/403 unless the actor may start a proposal in the standard. */
+export function assertPropose(a: StandardAccess): void {
+  assertMember(a);
+}
+
+/** Throws 401/403 unless the actor is the proposal's author (and still a member). */
+export function assertProposalAuthor(a: StandardAccess, p: ProposalFacts): void {
+  assertRead(a);
+  if (!a.actor) throw unauthenticated();
+  if (!isProposalAuthor(a, p)) throw forbidden("Only the author of this proposal can do this.");
+}
+
+/** Throws 401/403 unless the actor is the author or a co-author (the state is checked by the caller). */
+export function assertProposalWriter(a: StandardAccess, p: ProposalFacts): void {
+  assertRead(a);
+  if (!a.actor) throw unauthenticated();
+  if (!isProposalWriter(a, p)) throw forbidden("Only the authors of this proposal can change it. Ask its author to invite you as a co-author.");
+}
+
+export function assertDecide(a: StandardAccess): void {
+  assertEditor(a);
+}
+
+/** Throws 401/403 unless the actor is a member with voting rights. */
+export function assertVote(a: StandardAccess): void {
+  assertRead(a);
+  if (!a.actor) throw unauthenticated();
+  if (!canVote(a)) throw forbidden("Only members with voting rights can vote. Ask an admin for voting rights.");
+}
+
+export function assertComment(a: StandardAccess, kind: "section" | "proposal" | "proposal_section" | "release_section"): void {
+  assertRead(a);
+  if (!a.actor) throw unauthenticated();
+  if (!canComment(a, kind)) {
+    throw forbidden(
+      kind === "release_section"
+        ? "Public comments on this standard are closed."
+        : "Only members of this standard can comment here. Public comments are made on a published release.",
+    );
+  }
+}
+
+export function assertModerateThread(a: StandardAccess, threadAuthorId: string): void {
+  assertRead(a);
+  if (!a.actor) throw unauthenticated();
+  if (!canModerateThread(a, threadAuthorId)) throw forbidden("Only the author of this thread or an editor can do this.");
+}
+
+export function assertDispose(a: StandardAccess): void {
+  assertEditor(a);
+}

@@ -10,6 +10,8 @@ export interface AccessEventMap {
   userChanged: [{ userId: string }];
   /** A user's membership in a standard was set or removed. */
   membershipChanged: [{ standardId: string; userId: string }];
+  /** Something that may concern activity feeds was recorded (after its commit): live feeds look again. */
+  activity: [{ standardId: string }];
 }
 
 export class AccessEvents extends EventEmitter<AccessEventMap> {}

@@ -74,6 +74,8 @@ export interface NewSection {
   content?: unknown;
   /** Use this id (the importer assigns ids before writing, to resolve cross-references). */
   id?: string;
+  /** The room's first update instead of one made from `content`: a merged proposal's new section keeps its Yjs history. */
+  initialUpdate?: Uint8Array;
 }
 
 /** Adds a section to the draft outline, with its body as the first update of its room. Call in a transaction. */
@@ -91,7 +93,7 @@ export async function createSection(db: Db, standard: StandardRow, input: NewSec
     .returningAll()
     .executeTakeFirstOrThrow();
   await writePositions(db, [...peers.slice(0, position), row, ...peers.slice(position)]);
-  await appendUpdates(db, row.room, [{ data: contentToUpdate(body.toJSON()), authorId: actorId }]);
+  await appendUpdates(db, row.room, [{ data: input.initialUpdate ?? contentToUpdate(body.toJSON()), authorId: actorId }]);
   await recordAudit(db, { actorId, standardId: standard.id, action: "section.create", subjectType: "section", subjectId: id, details: { label: input.label, title: input.title } });
   return row;
 }

@@ -2,3 +2,5 @@ export * from "./common";
 export * from "./accounts";
 export * from "./standards";
 export * from "./releases";
+export * from "./proposals";
+export * from "./comments";

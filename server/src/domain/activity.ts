@@ -1,0 +1,77 @@
+import { sql } from "kysely";
+import type { ActivityItem } from "@codewright/shared";
+import type { Db } from "../db/database";
+
+/**
+ * A user's activity feed, read from the audit log: replies in threads they started or replied
+ * to, decisions on proposals they (co-)authored, and new proposals in standards they belong to.
+ * Their own actions are left out.
+ */
+
+const KIND: Record<string, ActivityItem["kind"]> = {
+  "comment.reply": "reply",
+  "proposal.accept": "decision",
+  "proposal.reject": "decision",
+  "proposal.create": "proposal",
+};
+
+export interface FeedOptions {
+  /** Only entries newer than this audit id. */
+  after?: bigint;
+  /** At most this many, newest first. Default 50. */
+  limit?: number;
+}
+
+export async function activityFeed(db: Db, userId: string, options: FeedOptions = {}): Promise<ActivityItem[]> {
+  const limit = Math.max(1, Math.min(options.limit ?? 50, 200));
+  const after = options.after ?? 0n;
+  const rows = await sql<{
+    id: string;
+    at: Date;
+    action: string;
+    actor_id: string | null;
+    display_name: string | null;
+    slug: string;
+    subject_id: string;
+    to_state: string | null;
+    proposal_id: string | null;
+    proposal_title: string | null;
+  }>`
+    select a.id, a.at, a.action, a.actor_id, u.display_name, s.slug, a.subject_id, a.to_state,
+           p.id as proposal_id, p.title as proposal_title
+    from audit_log a
+    join standards s on s.id = a.standard_id
+    left join users u on u.id = a.actor_id
+    left join proposals p on p.id::text = case when a.subject_type = 'proposal' then a.subject_id else a.details->>'proposalId' end
+    where a.id > ${after.toString()}
+      and a.actor_id is distinct from ${userId}
+      and (
+        (a.action = 'comment.reply' and a.subject_id in (
+          select id::text from comment_threads where author_id = ${userId}
+          union select thread_id::text from comment_replies where author_id = ${userId}))
+        or (a.action in ('proposal.accept', 'proposal.reject') and a.subject_id in (
+          select id::text from proposals where author_id = ${userId}
+          union select proposal_id::text from proposal_co_authors where user_id = ${userId}))
+        or (a.action = 'proposal.create' and a.standard_id in (
+          select standard_id from memberships where user_id = ${userId}))
+      )
+    order by a.id desc
+    limit ${limit}`.execute(db);
+  return rows.rows.map((r) => ({
+    id: String(r.id),
+    at: new Date(r.at).toISOString(),
+    kind: KIND[r.action]!,
+    action: r.action,
+    actor: r.actor_id ? { id: r.actor_id, displayName: r.display_name ?? "" } : null,
+    standard: r.slug,
+    proposal: r.proposal_id ? { id: r.proposal_id, title: r.proposal_title ?? "" } : null,
+    comment: r.action.startsWith("comment.") ? { id: r.subject_id } : null,
+    toState: r.to_state,
+  }));
+}
+
+/** The newest audit id, so a live feed can start from now. */
+export async function latestAuditId(db: Db): Promise<bigint> {
+  const row = await db.selectFrom("audit_log").select((eb) => eb.fn.max("id").as("id")).executeTakeFirst();
+  return BigInt(row?.id ?? 0);
+}

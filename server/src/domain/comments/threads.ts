@@ -1,0 +1,408 @@
+import { randomUUID } from "node:crypto";
+import type * as Y from "yjs";
+import type { AnchorPosition, CommentListQuery, CommentTarget, CommentThread, DispositionBody, PMJSON, UserRef } from "@codewright/shared";
+import type { Db } from "../../db/database";
+import type { CommentThreadRow, StoredAnchor } from "../../db/tables/comments";
+import type { ProposalRow } from "../../db/tables/proposals";
+import type { Actor } from "../auth";
+import type { DomainContext } from "../context";
+import { assertComment, assertDispose, assertModerateThread, assertRead, canComment, canDispose, canModerateThread, standardAccess, type StandardAccess } from "../access";
+import { recordAudit } from "../audit";
+import { conflict, invalid, notFound } from "../errors";
+import { loadRoomDoc } from "../room-log";
+import { draftRoom } from "../sections";
+import { accessToStandard } from "../standards";
+import { baseState, docOf, proposalRoom } from "../proposals/rooms";
+import { resolveAnchor, resolveQuoteIn } from "./anchors";
+
+/**
+ * Comment threads: on a draft section, a proposal or one of its sections, or a section of a
+ * published release (a public comment). Bodies are plain text, stored exactly as written; they
+ * are never interpreted as markup anywhere.
+ */
+
+/** Where a thread's anchored text lives, to read it when resolving anchors. */
+type TextSource = { kind: "room"; room: string } | { kind: "base"; proposalId: string; sectionId: string } | { kind: "release"; content: PMJSON } | { kind: "none" };
+
+interface TargetFacts {
+  kind: CommentTarget["kind"];
+  sectionId: string | null;
+  proposal: ProposalRow | null;
+  version: string | null;
+}
+
+async function proposalOf(db: Db, standardId: string, id: string | undefined): Promise<ProposalRow> {
+  if (!id) throw invalid("invalid_target", "Name the proposal the comment is on.");
+  const row = await db.selectFrom("proposals").selectAll().where("id", "=", id).where("standard_id", "=", standardId).executeTakeFirst();
+  if (!row) throw notFound("proposal");
+  return row;
+}
+
+/** The release document's section with this id, searched through the tree. */
+function releaseSection(sections: ReadonlyArray<{ id: string; content: PMJSON; children: unknown[] }>, id: string): { content: PMJSON } | null {
+  for (const s of sections) {
+    if (s.id === id) return s;
+    const inner = releaseSection(s.children as typeof sections, id);
+    if (inner) return inner;
+  }
+  return null;
+}
+
+async function releaseDocumentOf(db: Db, standardId: string, version: string) {
+  const row = await db.selectFrom("releases").select("document").where("standard_id", "=", standardId).where("version", "=", version).executeTakeFirst();
+  if (!row) throw notFound("release");
+  return JSON.parse(row.document) as { sections: Array<{ id: string; content: PMJSON; children: unknown[] }> };
+}
+
+/** Checks that the target exists in the standard and returns where its text is. Throws 400 `invalid_target`, 404. */
+async function checkTarget(db: Db, standardId: string, target: CommentTarget): Promise<{ facts: TargetFacts; source: TextSource }> {
+  const extra = (allowed: Array<"section" | "proposal" | "version">) =>
+    (["section", "proposal", "version"] as const).some((k) => target[k] !== undefined && !allowed.includes(k));
+  switch (target.kind) {
+    case "section": {
+      if (extra(["section"]) || !target.section) throw invalid("invalid_target", "A comment on a section names the section, and nothing else.");
+      const s = await db.selectFrom("sections").select("room").where("id", "=", target.section).where("standard_id", "=", standardId).where("deleted_at", "is", null).executeTakeFirst();
+      if (!s) throw notFound("section");
+      return { facts: { kind: "section", sectionId: target.section, proposal: null, version: null }, source: { kind: "room", room: s.room } };
+    }
+    case "proposal": {
+      if (extra(["proposal"])) throw invalid("invalid_target", "A comment on a whole proposal names the proposal, and nothing else.");
+      const proposal = await proposalOf(db, standardId, target.proposal);
+      return { facts: { kind: "proposal", sectionId: null, proposal, version: null }, source: { kind: "none" } };
+    }
+    case "proposal_section": {
+      if (extra(["proposal", "section"]) || !target.section) throw invalid("invalid_target", "A comment on a proposal's section names the proposal and the section.");
+      const proposal = await proposalOf(db, standardId, target.proposal);
+      return { facts: { kind: "proposal_section", sectionId: target.section, proposal, version: null }, source: await proposalSource(db, proposal, target.section) };
+    }
+    case "release_section": {
+      if (extra(["version", "section"]) || !target.version) throw invalid("invalid_target", "A public comment names the release version (and the section, unless it is on the whole release).");
+      const document = await releaseDocumentOf(db, standardId, target.version);
+      let source: TextSource = { kind: "none" };
+      if (target.section) {
+        const section = releaseSection(document.sections, target.section);
+        if (!section) throw notFound("section");
+        source = { kind: "release", content: section.content };
+      }
+      return { facts: { kind: "release_section", sectionId: target.section ?? null, proposal: null, version: target.version }, source };
+    }
+  }
+}
+
+/** A proposal section's text: its own room once forked (or added), else its base. Throws 404 for a section the proposal never had. */
+async function proposalSource(db: Db, proposal: ProposalRow, sectionId: string): Promise<TextSource> {
+  if (![...proposal.outline, ...proposal.base_outline].some((e) => e.id === sectionId)) throw notFound("section");
+  const room = await db.selectFrom("proposal_rooms").select("room").where("proposal_id", "=", proposal.id).where("section_id", "=", sectionId).executeTakeFirst();
+  return room ? { kind: "room", room: room.room } : { kind: "base", proposalId: proposal.id, sectionId };
+}
+
+/** Reads texts once per request. */
+class Texts {
+  readonly #docs = new Map<string, Promise<Y.Doc>>();
+  constructor(private readonly db: Db) {}
+
+  async position(source: TextSource, anchor: StoredAnchor | null): Promise<AnchorPosition | null> {
+    if (!anchor) return null;
+    switch (source.kind) {
+      case "none":
+        return { state: "unknown" };
+      case "release":
+        return resolveQuoteIn(source.content, anchor);
+      case "room":
+        return resolveAnchor(await this.doc(source.room, () => loadRoomDoc(this.db, source.room)), anchor);
+      case "base": {
+        const key = proposalRoom(source.proposalId, source.sectionId);
+        return resolveAnchor(await this.doc(`base:${key}`, async () => docOf(await baseState(this.db, source.proposalId, source.sectionId))), anchor);
+      }
+    }
+  }
+
+  private doc(key: string, load: () => Promise<Y.Doc>): Promise<Y.Doc> {
+    let doc = this.#docs.get(key);
+    if (!doc) {
+      doc = load();
+      this.#docs.set(key, doc);
+    }
+    return doc;
+  }
+
+  async destroy() {
+    for (const doc of this.#docs.values()) (await doc.catch(() => null))?.destroy();
+  }
+}
+
+function assertBody(body: string): void {
+  if (!body.trim()) throw invalid("empty_comment", "Write something: a comment cannot be empty.");
+}
+
+export interface NewComment {
+  target: CommentTarget;
+  anchor?: StoredAnchor;
+  body: string;
+}
+
+/**
+ * Starts a thread. Members comment on draft sections and proposals; any signed-in reader may
+ * comment on a published release while the standard accepts public comments. An anchor must
+ * point at text that exists now (400 `invalid_anchor`), and only targets with text take one.
+ */
+export async function createThread(ctx: DomainContext, actor: Actor | null, input: NewComment): Promise<CommentThread> {
+  const access = await accessToStandard(ctx.db, input.target.standard, actor);
+  assertComment(access, input.target.kind);
+  assertBody(input.body);
+  const id = await ctx.db.transaction().execute(async (trx) => {
+    const { facts, source } = await checkTarget(trx, access.standard.id, input.target);
+    if (input.anchor) {
+      if (source.kind === "none") throw invalid("invalid_anchor", "Only a comment on a section's text can be anchored to a range of it.");
+      const texts = new Texts(trx);
+      const position = await texts.position(source, input.anchor);
+      await texts.destroy();
+      if (position?.state !== "active") throw invalid("invalid_anchor", "The anchored text was not found in the section as it is now. Select it again.");
+    }
+    const threadId = randomUUID();
+    await trx
+      .insertInto("comment_threads")
+      .values({
+        id: threadId,
+        standard_id: access.standard.id,
+        target_kind: facts.kind,
+        section_id: facts.sectionId,
+        proposal_id: facts.proposal?.id ?? null,
+        release_version: facts.version,
+        author_id: actor!.user.id,
+        body: input.body,
+        anchor: input.anchor ? JSON.stringify(input.anchor) : null,
+      })
+      .execute();
+    await recordAudit(trx, {
+      actorId: actor!.user.id,
+      standardId: access.standard.id,
+      action: "comment.create",
+      subjectType: "comment",
+      subjectId: threadId,
+      toState: "open",
+      details: { target: facts.kind, sectionId: facts.sectionId, proposalId: facts.proposal?.id ?? null, version: facts.version },
+    });
+    return threadId;
+  });
+  return (await threadViews(ctx.db, access, [await threadRow(ctx.db, id)]))[0]!;
+}
+
+async function threadRow(db: Db, id: string, forUpdate = false): Promise<CommentThreadRow> {
+  let q = db.selectFrom("comment_threads").selectAll().where("id", "=", id);
+  if (forUpdate) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  if (!row) throw notFound("comment");
+  return row;
+}
+
+/** The thread and the actor's standing in its standard. Throws 404 when missing or hidden. */
+async function accessToThread(db: Db, id: string, actor: Actor | null, forUpdate = false): Promise<{ access: StandardAccess; thread: CommentThreadRow }> {
+  const thread = await threadRow(db, id, forUpdate);
+  const standard = await db.selectFrom("standards").selectAll().where("id", "=", thread.standard_id).executeTakeFirstOrThrow();
+  const access = await standardAccess(db, standard, actor);
+  try {
+    assertRead(access);
+  } catch {
+    throw notFound("comment");
+  }
+  return { access, thread };
+}
+
+/** Adds a reply to a thread; whoever may comment on its target may reply. */
+export async function replyToThread(ctx: DomainContext, id: string, actor: Actor | null, body: string): Promise<CommentThread> {
+  const { access } = await accessToThread(ctx.db, id, actor);
+  const thread = await ctx.db.transaction().execute(async (trx) => {
+    const { thread } = await accessToThread(trx, id, actor, true);
+    assertComment(access, thread.target_kind);
+    assertBody(body);
+    const replyId = randomUUID();
+    await trx.insertInto("comment_replies").values({ id: replyId, thread_id: id, author_id: actor!.user.id, body }).execute();
+    await trx.updateTable("comment_threads").set({ updated_at: new Date() }).where("id", "=", id).execute();
+    await recordAudit(trx, {
+      actorId: actor!.user.id,
+      standardId: thread.standard_id,
+      action: "comment.reply",
+      subjectType: "comment",
+      subjectId: id,
+      details: { replyId, proposalId: thread.proposal_id },
+    });
+    return threadRow(trx, id);
+  });
+  ctx.events.emit("activity", { standardId: thread.standard_id });
+  return (await threadViews(ctx.db, access, [thread]))[0]!;
+}
+
+/**
+ * Resolves (`open → resolved`) or reopens (`resolved → open`) a thread: its author or an editor.
+ * Throws 409 `comment_not_open` / `comment_not_resolved` from the wrong state.
+ */
+export async function setThreadState(ctx: DomainContext, id: string, actor: Actor | null, to: "open" | "resolved"): Promise<CommentThread> {
+  const { access } = await accessToThread(ctx.db, id, actor);
+  const thread = await ctx.db.transaction().execute(async (trx) => {
+    const { thread } = await accessToThread(trx, id, actor, true);
+    assertModerateThread(access, thread.author_id);
+    if (thread.state === to) {
+      throw to === "resolved" ? conflict("comment_not_open", "This thread is already resolved.") : conflict("comment_not_resolved", "This thread is open already.");
+    }
+    const now = new Date();
+    const row = await trx
+      .updateTable("comment_threads")
+      .set({ state: to, resolved_by: to === "resolved" ? actor!.user.id : null, resolved_at: to === "resolved" ? now : null, updated_at: now })
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actorId: actor!.user.id,
+      standardId: thread.standard_id,
+      action: to === "resolved" ? "comment.resolve" : "comment.reopen",
+      subjectType: "comment",
+      subjectId: id,
+      fromState: thread.state,
+      toState: to,
+    });
+    return row;
+  });
+  return (await threadViews(ctx.db, access, [thread]))[0]!;
+}
+
+/**
+ * Records an editor's disposition of a public comment (a thread on a release), with a response
+ * and optionally the proposal that carries it out. Recording it again replaces it; the audit log
+ * keeps each. Throws 400 `not_a_public_comment` for a thread that is not on a release.
+ */
+export async function disposeThread(ctx: DomainContext, id: string, actor: Actor | null, input: DispositionBody): Promise<CommentThread> {
+  const { access } = await accessToThread(ctx.db, id, actor);
+  const thread = await ctx.db.transaction().execute(async (trx) => {
+    const { thread } = await accessToThread(trx, id, actor, true);
+    assertDispose(access);
+    if (thread.target_kind !== "release_section") throw invalid("not_a_public_comment", "Only public comments on a release get a disposition.");
+    if (!input.response.trim()) throw invalid("response_required", "A disposition needs a response to the commenter.");
+    if (input.proposal) await proposalOf(trx, thread.standard_id, input.proposal);
+    const row = await trx
+      .updateTable("comment_threads")
+      .set({
+        disposition: input.disposition,
+        disposition_response: input.response,
+        disposition_proposal_id: input.proposal ?? null,
+        disposition_by: actor!.user.id,
+        disposition_at: new Date(),
+        updated_at: new Date(),
+      })
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actorId: actor!.user.id,
+      standardId: thread.standard_id,
+      action: "comment.disposition",
+      subjectType: "comment",
+      subjectId: id,
+      fromState: thread.disposition,
+      toState: input.disposition,
+      details: { response: input.response, proposalId: input.proposal ?? null },
+    });
+    return row;
+  });
+  return (await threadViews(ctx.db, access, [thread]))[0]!;
+}
+
+/** The threads of a standard the query asks for (see `CommentListQuery`), oldest first. Whoever may read the standard. */
+export async function listThreads(db: Db, actor: Actor | null, query: CommentListQuery): Promise<CommentThread[]> {
+  const access = await accessToStandard(db, query.standard, actor);
+  assertRead(access);
+  let q = db.selectFrom("comment_threads").selectAll().where("standard_id", "=", access.standard.id);
+  if (query.proposal) {
+    q = q.where("proposal_id", "=", query.proposal);
+    if (query.section) q = q.where("section_id", "=", query.section);
+  } else if (query.version) {
+    q = q.where("target_kind", "=", "release_section").where("release_version", "=", query.version);
+    if (query.section) q = q.where("section_id", "=", query.section);
+  } else {
+    q = q.where("target_kind", "=", "section");
+    if (query.section) q = q.where("section_id", "=", query.section);
+  }
+  if (query.state) q = q.where("state", "=", query.state);
+  const rows = await q.orderBy("created_at").orderBy("id").execute();
+  return threadViews(db, access, rows);
+}
+
+/** Threads as the API shows them: people named, replies in order, anchors resolved against today's text. */
+async function threadViews(db: Db, access: StandardAccess, rows: CommentThreadRow[]): Promise<CommentThread[]> {
+  if (rows.length === 0) return [];
+  const replies = await db
+    .selectFrom("comment_replies")
+    .selectAll()
+    .where(
+      "thread_id",
+      "in",
+      rows.map((r) => r.id),
+    )
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
+  const userIds = new Set<string>();
+  for (const r of rows) for (const u of [r.author_id, r.resolved_by, r.disposition_by]) if (u) userIds.add(u);
+  for (const r of replies) userIds.add(r.author_id);
+  const users = new Map(
+    (await db.selectFrom("users").select(["id", "display_name"]).where("id", "in", [...userIds]).execute()).map((u) => [u.id, { id: u.id, displayName: u.display_name } satisfies UserRef]),
+  );
+  const proposals = new Map<string, ProposalRow>();
+  for (const id of new Set(rows.map((r) => r.proposal_id).filter((p): p is string => p !== null))) {
+    proposals.set(id, await db.selectFrom("proposals").selectAll().where("id", "=", id).executeTakeFirstOrThrow());
+  }
+  const releases = new Map<string, Awaited<ReturnType<typeof releaseDocumentOf>>>();
+  const texts = new Texts(db);
+  try {
+    const out: CommentThread[] = [];
+    for (const r of rows) {
+      let source: TextSource = { kind: "none" };
+      if (r.anchor && r.section_id) {
+        if (r.target_kind === "section") source = { kind: "room", room: draftRoom(r.section_id) };
+        else if (r.target_kind === "proposal_section") source = await proposalSource(db, proposals.get(r.proposal_id!)!, r.section_id);
+        else if (r.target_kind === "release_section") {
+          const version = r.release_version!;
+          if (!releases.has(version)) releases.set(version, await releaseDocumentOf(db, r.standard_id, version));
+          const section = releaseSection(releases.get(version)!.sections, r.section_id);
+          source = section ? { kind: "release", content: section.content } : { kind: "none" };
+        }
+      }
+      // A draft section deleted since: its room still holds the text, so the anchor still resolves or reads deleted.
+      const position = await texts.position(source, r.anchor);
+      out.push({
+        id: r.id,
+        target: { kind: r.target_kind, standard: access.standard.slug, section: r.section_id, proposal: r.proposal_id, version: r.release_version },
+        author: users.get(r.author_id)!,
+        body: r.body,
+        anchor: r.anchor,
+        position,
+        state: r.state,
+        resolvedBy: r.resolved_by ? (users.get(r.resolved_by) ?? null) : null,
+        resolvedAt: r.resolved_at ? new Date(r.resolved_at).toISOString() : null,
+        disposition:
+          r.disposition && r.disposition_at
+            ? {
+                value: r.disposition,
+                response: r.disposition_response ?? "",
+                proposal: r.disposition_proposal_id,
+                by: r.disposition_by ? (users.get(r.disposition_by) ?? null) : null,
+                at: new Date(r.disposition_at).toISOString(),
+              }
+            : null,
+        replies: replies
+          .filter((x) => x.thread_id === r.id)
+          .map((x) => ({ id: x.id, author: users.get(x.author_id)!, body: x.body, createdAt: new Date(x.created_at).toISOString() })),
+        permissions: {
+          reply: canComment(access, r.target_kind),
+          resolve: canModerateThread(access, r.author_id),
+          dispose: canDispose(access) && r.target_kind === "release_section",
+        },
+        createdAt: new Date(r.created_at).toISOString(),
+        updatedAt: new Date(r.updated_at).toISOString(),
+      });
+    }
+    return out;
+  } finally {
+    await texts.destroy();
+  }
+}

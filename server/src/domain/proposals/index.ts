@@ -1,0 +1,29 @@
+/**
+ * Proposals: live, co-edited branches of a standard, reviewed, voted on and merged into the
+ * draft by an editor. The public surface of the module.
+ */
+export {
+  accessToProposal,
+  createProposal,
+  updateProposal,
+  submitProposal,
+  reopenProposal,
+  withdrawProposal,
+  addCoAuthor,
+  removeCoAuthor,
+  castVote,
+  tallyOf,
+  listProposals,
+  type ProposalAccess,
+  type NewProposal,
+  type VoteInput,
+} from "./proposals";
+export { addProposalSection, changeProposalSection, deleteProposalSection, openProposalSection, type NewProposalSection } from "./structure";
+export { acceptProposal, rejectProposal } from "./decide";
+export { proposalDetail, proposalSections, timelineOf } from "./view";
+export { proposalDiff, proposalPreview } from "./documents";
+export { proposalRoom, parseProposalRoom, forkSection, lowestActiveBaseSeq } from "./rooms";
+export { proposalRoomGrant } from "./room-access";
+export { changesSincePreviousRelease, workflowRecords } from "./release-records";
+export { tally, type Tally } from "./tally";
+export type { OutlineEntry, MergeConflict, MergeStep } from "./outline";

@@ -1,0 +1,364 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import type { ProposalSummary, UserRef } from "@codewright/shared";
+import type { Db } from "../../db/database";
+import type { StandardRow } from "../../db/tables/standards";
+import type { ProposalRow, ProposalState, VoteChoice } from "../../db/tables/proposals";
+import type { Actor } from "../auth";
+import type { DomainContext } from "../context";
+import { assertPropose, assertProposalAuthor, assertProposalWriter, assertRead, assertVote, canRead, standardAccess, type ProposalFacts, type StandardAccess } from "../access";
+import { recordAudit } from "../audit";
+import { conflict, invalid, notFound } from "../errors";
+import { tally, type Tally } from "./tally";
+
+/** A proposal with what permission rules need to know about it and its standard. */
+export interface ProposalAccess {
+  access: StandardAccess;
+  proposal: ProposalRow;
+  facts: ProposalFacts;
+}
+
+function factsOf(proposal: ProposalRow, coAuthorIds: string[]): ProposalFacts {
+  return { authorId: proposal.author_id, coAuthorIds, state: proposal.state };
+}
+
+/**
+ * The proposal and what the actor may do with it. `forUpdate` locks the proposal's row until the
+ * transaction ends (every state change takes it, so two of them never interleave). Throws 404
+ * when the proposal does not exist or its standard is hidden from the actor.
+ */
+export async function accessToProposal(db: Db, id: string, actor: Actor | null, forUpdate = false): Promise<ProposalAccess> {
+  let q = db.selectFrom("proposals").selectAll().where("id", "=", id);
+  if (forUpdate) q = q.forUpdate();
+  const proposal = await q.executeTakeFirst();
+  if (!proposal) throw notFound("proposal");
+  const standard = await db.selectFrom("standards").selectAll().where("id", "=", proposal.standard_id).executeTakeFirstOrThrow();
+  const access = await standardAccess(db, standard, actor);
+  if (!canRead(access)) throw notFound("proposal");
+  const coAuthors = await db.selectFrom("proposal_co_authors").select("user_id").where("proposal_id", "=", id).execute();
+  return { access, proposal, facts: factsOf(proposal, coAuthors.map((c) => c.user_id)) };
+}
+
+const STATE_WORDS: Record<ProposalState, string> = {
+  draft: "a draft",
+  open: "open for review",
+  accepted: "accepted",
+  rejected: "rejected",
+  withdrawn: "withdrawn",
+};
+
+/** Throws 409 `proposal_not_draft` unless the proposal is a draft. */
+export function assertDraft(p: ProposalRow): void {
+  if (p.state !== "draft") {
+    throw conflict(
+      "proposal_not_draft",
+      p.state === "open"
+        ? "This proposal is open for review, so its text is frozen. Its author can move it back to draft to change it."
+        : `This proposal is ${STATE_WORDS[p.state]} and can no longer change.`,
+    );
+  }
+}
+
+/** Throws 409 `proposal_not_open` unless the proposal is open for review. */
+export function assertOpen(p: ProposalRow): void {
+  if (p.state !== "open") {
+    throw conflict(
+      "proposal_not_open",
+      p.state === "draft" ? "This proposal is still a draft: its author must submit it for review first." : `This proposal is ${STATE_WORDS[p.state]}, not open for review.`,
+    );
+  }
+}
+
+/** Throws 409 `proposal_not_open` when the proposal is accepted, rejected or withdrawn. */
+export function assertActive(p: ProposalRow): void {
+  if (p.state !== "draft" && p.state !== "open") throw conflict("proposal_not_open", `This proposal is ${STATE_WORDS[p.state]} and can no longer change.`);
+}
+
+export interface NewProposal {
+  title: string;
+  rationale?: string;
+}
+
+/**
+ * Starts a proposal in `draft`. Its base is recorded in one statement, so it is one consistent
+ * point of the draft: the outline, and the last seq of every draft room's log. Members only.
+ */
+export async function createProposal(ctx: DomainContext, access: StandardAccess, input: NewProposal): Promise<ProposalRow> {
+  assertPropose(access);
+  const actor = access.actor!;
+  const id = randomUUID();
+  const standardId = access.standard.id;
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    await sql`
+      with base_sections as (
+        select id, parent_id, position, label, title, room from sections
+        where standard_id = ${standardId} and deleted_at is null
+      ), base_outline as (
+        select coalesce(jsonb_agg(jsonb_build_object('id', id, 'parentId', parent_id, 'position', position, 'label', label, 'title', title)
+                                  order by parent_id nulls first, position), '[]'::jsonb) as outline
+        from base_sections
+      ), proposal as (
+        insert into proposals (id, standard_id, author_id, title, rationale, state, base_outline, outline)
+        select ${id}, ${standardId}, ${actor.user.id}, ${input.title.trim()}, ${input.rationale ?? ""}, 'draft', outline, outline from base_outline
+        returning id
+      )
+      insert into proposal_bases (proposal_id, room, seq)
+      select (select id from proposal), b.room, coalesce((select max(u.seq) from room_updates u where u.room = b.room), 0)
+      from base_sections b`.execute(trx);
+    await recordAudit(trx, { actorId: actor.user.id, standardId, action: "proposal.create", subjectType: "proposal", subjectId: id, toState: "draft", details: { title: input.title.trim() } });
+    return trx.selectFrom("proposals").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+  });
+  ctx.events.emit("activity", { standardId });
+  return row;
+}
+
+/** Changes the title or rationale of a draft proposal. Its authors only. */
+export async function updateProposal(ctx: DomainContext, id: string, actor: Actor | null, change: { title?: string; rationale?: string }): Promise<ProposalRow> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const { access, proposal, facts } = await accessToProposal(trx, id, actor, true);
+    assertProposalWriter(access, facts);
+    assertDraft(proposal);
+    const row = await trx
+      .updateTable("proposals")
+      .set({ title: change.title?.trim(), rationale: change.rationale, updated_at: new Date() })
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, { actorId: actor!.user.id, standardId: proposal.standard_id, action: "proposal.update", subjectType: "proposal", subjectId: id, details: { fields: Object.keys(change) } });
+    return row;
+  });
+}
+
+/** Moves a proposal from one state to another and records it. Call with the row locked. */
+async function transition(db: Db, proposal: ProposalRow, to: ProposalState, actorId: string, details: Record<string, unknown> = {}): Promise<ProposalRow> {
+  const now = new Date();
+  const row = await db
+    .updateTable("proposals")
+    .set({
+      state: to,
+      updated_at: now,
+      submitted_at: to === "open" ? now : undefined,
+      decided_at: to === "accepted" || to === "rejected" || to === "withdrawn" ? now : undefined,
+    })
+    .where("id", "=", proposal.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(db, {
+    actorId,
+    standardId: proposal.standard_id,
+    action: `proposal.${{ open: "submit", draft: "reopen", accepted: "accept", rejected: "reject", withdrawn: "withdraw" }[to]}`,
+    subjectType: "proposal",
+    subjectId: proposal.id,
+    fromState: proposal.state,
+    toState: to,
+    details,
+  });
+  return row;
+}
+export { transition as recordTransition };
+
+/**
+ * Live connections of the proposal's writers hold the rights they had when they joined; a change
+ * of state or of co-authors makes the sync server close them, so they rejoin with today's rights
+ * (an open proposal's rooms are read-only).
+ */
+function writersChanged(ctx: DomainContext, standardId: string, userIds: Iterable<string>): void {
+  for (const userId of new Set(userIds)) ctx.events.emit("membershipChanged", { standardId, userId });
+}
+
+/** `draft → open`: the author submits the proposal for review; its text freezes. */
+export async function submitProposal(ctx: DomainContext, id: string, actor: Actor | null): Promise<ProposalRow> {
+  const { row, writers } = await ctx.db.transaction().execute(async (trx) => {
+    const { access, proposal, facts } = await accessToProposal(trx, id, actor, true);
+    assertProposalAuthor(access, facts);
+    assertDraft(proposal);
+    return { row: await transition(trx, proposal, "open", actor!.user.id), writers: [facts.authorId, ...facts.coAuthorIds] };
+  });
+  writersChanged(ctx, row.standard_id, writers);
+  ctx.events.emit("activity", { standardId: row.standard_id });
+  return row;
+}
+
+/**
+ * `open → draft`: the author takes the proposal back to change it. The votes cast so far are
+ * cleared (they were on a text that is about to change); each stays in the audit log.
+ */
+export async function reopenProposal(ctx: DomainContext, id: string, actor: Actor | null): Promise<ProposalRow> {
+  const { row, writers } = await ctx.db.transaction().execute(async (trx) => {
+    const { access, proposal, facts } = await accessToProposal(trx, id, actor, true);
+    assertProposalAuthor(access, facts);
+    assertOpen(proposal);
+    const cleared = await trx.deleteFrom("proposal_votes").where("proposal_id", "=", id).executeTakeFirst();
+    return { row: await transition(trx, proposal, "draft", actor!.user.id, { votesCleared: Number(cleared.numDeletedRows) }), writers: [facts.authorId, ...facts.coAuthorIds] };
+  });
+  writersChanged(ctx, row.standard_id, writers);
+  return row;
+}
+
+/** `draft|open → withdrawn`, by the author. */
+export async function withdrawProposal(ctx: DomainContext, id: string, actor: Actor | null): Promise<ProposalRow> {
+  const { row, writers } = await ctx.db.transaction().execute(async (trx) => {
+    const { access, proposal, facts } = await accessToProposal(trx, id, actor, true);
+    assertProposalAuthor(access, facts);
+    assertActive(proposal);
+    return { row: await transition(trx, proposal, "withdrawn", actor!.user.id), writers: [facts.authorId, ...facts.coAuthorIds] };
+  });
+  writersChanged(ctx, row.standard_id, writers);
+  ctx.events.emit("activity", { standardId: row.standard_id });
+  return row;
+}
+
+/** Invites a member of the standard to co-edit the proposal. The author only, while it is a draft or open. */
+export async function addCoAuthor(ctx: DomainContext, id: string, actor: Actor | null, userId: string): Promise<UserRef[]> {
+  const { coAuthors, standardId } = await ctx.db.transaction().execute(async (trx) => {
+    const { access, proposal, facts } = await accessToProposal(trx, id, actor, true);
+    assertProposalAuthor(access, facts);
+    assertActive(proposal);
+    const member = await trx
+      .selectFrom("memberships")
+      .innerJoin("users", "users.id", "memberships.user_id")
+      .select(["users.id", "users.disabled_at"])
+      .where("memberships.standard_id", "=", proposal.standard_id)
+      .where("memberships.user_id", "=", userId)
+      .executeTakeFirst();
+    if (!member || member.disabled_at) throw invalid("not_a_member", "Only members of this standard can co-author a proposal.");
+    if (userId !== proposal.author_id) {
+      const added = await trx
+        .insertInto("proposal_co_authors")
+        .values({ proposal_id: id, user_id: userId, added_by: actor!.user.id })
+        .onConflict((oc) => oc.columns(["proposal_id", "user_id"]).doNothing())
+        .returning("user_id")
+        .executeTakeFirst();
+      if (added) {
+        await recordAudit(trx, { actorId: actor!.user.id, standardId: proposal.standard_id, action: "proposal.co_author", subjectType: "proposal", subjectId: id, details: { userId } });
+      }
+    }
+    return { coAuthors: await coAuthorsOf(trx, id), standardId: proposal.standard_id };
+  });
+  writersChanged(ctx, standardId, [userId]);
+  return coAuthors;
+}
+
+/** Removes a co-author (the author only). Removing someone who is not one is a no-op. */
+export async function removeCoAuthor(ctx: DomainContext, id: string, actor: Actor | null, userId: string): Promise<UserRef[]> {
+  const { coAuthors, standardId } = await ctx.db.transaction().execute(async (trx) => {
+    const { access, facts } = await accessToProposal(trx, id, actor, true);
+    assertProposalAuthor(access, facts);
+    const removed = await trx.deleteFrom("proposal_co_authors").where("proposal_id", "=", id).where("user_id", "=", userId).executeTakeFirst();
+    if (Number(removed.numDeletedRows) > 0) {
+      await recordAudit(trx, { actorId: actor!.user.id, standardId: access.standard.id, action: "proposal.co_author_remove", subjectType: "proposal", subjectId: id, details: { userId } });
+    }
+    return { coAuthors: await coAuthorsOf(trx, id), standardId: access.standard.id };
+  });
+  writersChanged(ctx, standardId, [userId]);
+  return coAuthors;
+}
+
+export async function coAuthorsOf(db: Db, proposalId: string): Promise<UserRef[]> {
+  const rows = await db
+    .selectFrom("proposal_co_authors")
+    .innerJoin("users", "users.id", "proposal_co_authors.user_id")
+    .select(["users.id", "users.display_name"])
+    .where("proposal_co_authors.proposal_id", "=", proposalId)
+    .orderBy("proposal_co_authors.added_at")
+    .execute();
+  return rows.map((r) => ({ id: r.id, displayName: r.display_name }));
+}
+
+export interface VoteInput {
+  vote: VoteChoice;
+  reason?: string;
+}
+
+/**
+ * Records the actor's vote on an open proposal, replacing their previous one. Members with
+ * voting rights only; a disapproval needs a reason (400 `reason_required`).
+ */
+export async function castVote(ctx: DomainContext, id: string, actor: Actor | null, input: VoteInput): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const { access, proposal } = await accessToProposal(trx, id, actor, true);
+    assertVote(access);
+    assertOpen(proposal);
+    const reason = input.reason?.trim() ? input.reason : null;
+    if (input.vote === "disapprove" && reason === null) throw invalid("reason_required", "A disapproval needs a reason, so the authors can address it.");
+    const before = await trx.selectFrom("proposal_votes").select("vote").where("proposal_id", "=", id).where("user_id", "=", actor!.user.id).executeTakeFirst();
+    await trx
+      .insertInto("proposal_votes")
+      .values({ proposal_id: id, user_id: actor!.user.id, vote: input.vote, reason, updated_at: new Date() })
+      .onConflict((oc) => oc.columns(["proposal_id", "user_id"]).doUpdateSet({ vote: input.vote, reason, updated_at: new Date() }))
+      .execute();
+    await recordAudit(trx, {
+      actorId: actor!.user.id,
+      standardId: proposal.standard_id,
+      action: "proposal.vote",
+      subjectType: "proposal",
+      subjectId: id,
+      fromState: before?.vote ?? null,
+      toState: input.vote,
+      details: reason === null ? {} : { reason },
+    });
+  });
+}
+
+/** The current votes of members who hold voting rights now (a member who lost them no longer counts). */
+export async function countedVotes(db: Db, proposal: Pick<ProposalRow, "id" | "standard_id">) {
+  return db
+    .selectFrom("proposal_votes")
+    .innerJoin("memberships", (j) => j.onRef("memberships.user_id", "=", "proposal_votes.user_id").on("memberships.standard_id", "=", proposal.standard_id))
+    .innerJoin("users", "users.id", "proposal_votes.user_id")
+    .select(["proposal_votes.user_id", "proposal_votes.vote", "proposal_votes.reason", "proposal_votes.updated_at", "users.display_name"])
+    .where("proposal_votes.proposal_id", "=", proposal.id)
+    .where("memberships.voting", "=", true)
+    .orderBy("proposal_votes.updated_at")
+    .execute();
+}
+
+export async function tallyOf(db: Db, proposal: Pick<ProposalRow, "id" | "standard_id">, standard: StandardRow): Promise<Tally> {
+  const votes = await countedVotes(db, proposal);
+  return tally(
+    votes.map((v) => v.vote),
+    { threshold: standard.vote_threshold, quorum: standard.vote_quorum },
+  );
+}
+
+/** The proposals of a standard, newest first, optionally in one state. Whoever may read the standard. */
+export async function listProposals(db: Db, access: StandardAccess, state?: ProposalState): Promise<ProposalSummary[]> {
+  assertRead(access);
+  let q = db
+    .selectFrom("proposals")
+    .innerJoin("users", "users.id", "proposals.author_id")
+    .selectAll("proposals")
+    .select("users.display_name as author_name")
+    .where("proposals.standard_id", "=", access.standard.id);
+  if (state) q = q.where("proposals.state", "=", state);
+  const rows = await q.orderBy("proposals.created_at", "desc").orderBy("proposals.id").execute();
+  const counts = rows.length
+    ? await db
+        .selectFrom("proposal_votes")
+        .innerJoin("memberships", (j) => j.onRef("memberships.user_id", "=", "proposal_votes.user_id").on("memberships.standard_id", "=", access.standard.id))
+        .select(["proposal_votes.proposal_id", "proposal_votes.vote"])
+        .where("memberships.voting", "=", true)
+        .where(
+          "proposal_votes.proposal_id",
+          "in",
+          rows.map((r) => r.id),
+        )
+        .execute()
+    : [];
+  const settings = { threshold: access.standard.vote_threshold, quorum: access.standard.vote_quorum };
+  return rows.map((r) => ({
+    id: r.id,
+    standard: access.standard.slug,
+    title: r.title,
+    state: r.state,
+    author: { id: r.author_id, displayName: r.author_name },
+    tally: tally(
+      counts.filter((c) => c.proposal_id === r.id).map((c) => c.vote),
+      settings,
+    ),
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    submittedAt: r.submitted_at?.toISOString() ?? null,
+    decidedAt: r.decided_at?.toISOString() ?? null,
+  }));
+}

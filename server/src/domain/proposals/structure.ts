@@ -1,0 +1,106 @@
+import { randomUUID } from "node:crypto";
+import { contentToUpdate, emptyContent } from "@codewright/shared";
+import type { Db } from "../../db/database";
+import type { OutlineEntry, ProposalRow } from "../../db/tables/proposals";
+import type { Actor } from "../auth";
+import type { DomainContext } from "../context";
+import { assertProposalWriter } from "../access";
+import { recordAudit } from "../audit";
+import { conflict, notFound } from "../errors";
+import { accessToProposal, assertDraft } from "./proposals";
+import { addEntry, changeEntry, removeEntry, type EntryChange } from "./outline";
+import { createProposalRoom, forkSection, proposalRoom } from "./rooms";
+
+/**
+ * Structural changes inside a proposal: they change the proposal's own outline only. The draft
+ * changes when the proposal is accepted. Every function here needs the proposal's authors and
+ * `draft` state, and records what it did in the audit log.
+ */
+
+/** A label is a citation: it may not be one any section of the standard ever had, nor one the proposal already uses. */
+async function assertLabelFree(db: Db, proposal: ProposalRow, outline: readonly OutlineEntry[], label: string, sectionId?: string): Promise<void> {
+  const taken = await db.selectFrom("sections").select("id").where("standard_id", "=", proposal.standard_id).where("label", "=", label).executeTakeFirst();
+  const inProposal = outline.find((e) => e.label === label);
+  if ((taken && taken.id !== sectionId) || (inProposal && inProposal.id !== sectionId)) {
+    throw conflict("label_taken", `The label "${label}" is already used in this standard (labels are never reused). Choose another.`);
+  }
+}
+
+async function saveOutline(db: Db, proposal: ProposalRow, outline: readonly OutlineEntry[]): Promise<void> {
+  await db.updateTable("proposals").set({ outline: JSON.stringify(outline), updated_at: new Date() }).where("id", "=", proposal.id).execute();
+}
+
+async function writable(db: Db, id: string, actor: Actor | null) {
+  const found = await accessToProposal(db, id, actor, true);
+  assertProposalWriter(found.access, found.facts);
+  assertDraft(found.proposal);
+  return found;
+}
+
+export interface NewProposalSection {
+  label: string;
+  title: string;
+  parentId?: string | null;
+  position?: number;
+  /** ProseMirror JSON of the body; default one empty paragraph. */
+  content?: unknown;
+}
+
+/** Adds a section to the proposal's outline, with a fresh room holding its initial body. */
+export async function addProposalSection(ctx: DomainContext, id: string, actor: Actor | null, input: NewProposalSection): Promise<OutlineEntry> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const { proposal } = await writable(trx, id, actor);
+    await assertLabelFree(trx, proposal, proposal.outline, input.label);
+    const sectionId = randomUUID();
+    const update = contentToUpdate(input.content ?? emptyContent());
+    const outline = addEntry(proposal.outline, { id: sectionId, parentId: input.parentId ?? null, position: input.position, label: input.label, title: input.title.trim() });
+    await saveOutline(trx, proposal, outline);
+    await createProposalRoom(trx, id, sectionId, null, update);
+    await recordAudit(trx, {
+      actorId: actor!.user.id,
+      standardId: proposal.standard_id,
+      action: "proposal.section_add",
+      subjectType: "proposal",
+      subjectId: id,
+      details: { sectionId, label: input.label, title: input.title.trim() },
+    });
+    return outline.find((e) => e.id === sectionId)!;
+  });
+}
+
+/** Moves, retitles or relabels a section in the proposal's outline. */
+export async function changeProposalSection(ctx: DomainContext, id: string, actor: Actor | null, sectionId: string, change: EntryChange): Promise<OutlineEntry> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const { proposal } = await writable(trx, id, actor);
+    if (change.label !== undefined) await assertLabelFree(trx, proposal, proposal.outline, change.label, sectionId);
+    const outline = changeEntry(proposal.outline, sectionId, { ...change, title: change.title?.trim() });
+    await saveOutline(trx, proposal, outline);
+    await recordAudit(trx, { actorId: actor!.user.id, standardId: proposal.standard_id, action: "proposal.section_change", subjectType: "proposal", subjectId: id, details: { sectionId, change: { ...change } } });
+    return outline.find((e) => e.id === sectionId)!;
+  });
+}
+
+/** Deletes a section, and everything under it, from the proposal's outline. Returns the ids removed. */
+export async function deleteProposalSection(ctx: DomainContext, id: string, actor: Actor | null, sectionId: string): Promise<string[]> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const { proposal } = await writable(trx, id, actor);
+    const { outline, removed } = removeEntry(proposal.outline, sectionId);
+    await saveOutline(trx, proposal, outline);
+    await recordAudit(trx, { actorId: actor!.user.id, standardId: proposal.standard_id, action: "proposal.section_delete", subjectType: "proposal", subjectId: id, details: { sectionId, removed } });
+    return removed;
+  });
+}
+
+/**
+ * Makes sure the proposal's room for a section exists, forking it from the base when it does not
+ * (copy-on-write). For the authors of a draft proposal only. Returns the room's name. Throws 404
+ * for a section that is not in the proposal's outline.
+ */
+export async function openProposalSection(ctx: DomainContext, id: string, actor: Actor | null, sectionId: string): Promise<string> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const { proposal } = await writable(trx, id, actor);
+    if (!proposal.outline.some((e) => e.id === sectionId)) throw notFound("section");
+    await forkSection(trx, id, sectionId);
+    return proposalRoom(id, sectionId);
+  });
+}

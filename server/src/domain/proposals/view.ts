@@ -1,0 +1,129 @@
+import { diffReleases, numberOutline, type Decision, type ProposalDetail, type ProposalSection, type ProposalSectionChange, type TimelineEntry } from "@codewright/shared";
+import type { Db } from "../../db/database";
+import { canComment, canCoEdit, canDecide, canVote, isProposalAuthor } from "../access";
+import { proposalVersusBase } from "./documents";
+import { coAuthorsOf, countedVotes, tallyOf, type ProposalAccess } from "./proposals";
+import { proposalRoom } from "./rooms";
+
+/** The most telling of a section's statuses, in the proposal's words. */
+function mainChange(statuses: readonly string[]): ProposalSectionChange {
+  if (statuses.includes("added")) return "added";
+  if (statuses.includes("removed")) return "deleted";
+  if (statuses.includes("modified")) return "modified";
+  if (statuses.includes("moved")) return "moved";
+  if (statuses.includes("retitled") || statuses.includes("relabelled")) return "retitled";
+  return "unchanged";
+}
+
+/** The audit log entries about a proposal, oldest first. */
+export async function timelineOf(db: Db, proposalId: string): Promise<TimelineEntry[]> {
+  const rows = await db
+    .selectFrom("audit_log")
+    .leftJoin("users", "users.id", "audit_log.actor_id")
+    .select(["audit_log.at", "audit_log.actor_id", "users.display_name", "audit_log.action", "audit_log.from_state", "audit_log.to_state", "audit_log.details"])
+    .where("audit_log.subject_type", "=", "proposal")
+    .where("audit_log.subject_id", "=", proposalId)
+    .orderBy("audit_log.id")
+    .execute();
+  return rows.map((r) => ({
+    at: new Date(r.at).toISOString(),
+    actor: r.actor_id ? { id: r.actor_id, displayName: r.display_name ?? "" } : null,
+    action: r.action,
+    fromState: r.from_state,
+    toState: r.to_state,
+    details: r.details,
+  }));
+}
+
+/** The proposal sections, each with its room and what the proposal does to it; deleted ones keep their base place. */
+export async function proposalSections(db: Db, found: ProposalAccess): Promise<ProposalSection[]> {
+  const { proposal } = found;
+  const { base, proposed, forked } = await proposalVersusBase(db, proposal, false);
+  const diff = diffReleases(base, proposed);
+  const entries = new Map([...proposal.base_outline, ...proposal.outline].map((e) => [e.id, e]));
+  return diff.sections.map((s) => {
+    const entry = entries.get(s.id)!;
+    const side = s.after ?? s.before!;
+    const changes = s.status.map((st) => (st === "removed" ? "deleted" : st));
+    return {
+      id: s.id,
+      parentId: entry.parentId,
+      label: side.label,
+      number: side.number,
+      title: side.title,
+      room: proposalRoom(proposal.id, s.id),
+      forked: forked.has(s.id),
+      change: mainChange(s.status),
+      changes,
+    };
+  });
+}
+
+/** Everything `GET /api/proposals/:id` shows, as the asking user may see it. */
+export async function proposalDetail(db: Db, found: ProposalAccess): Promise<ProposalDetail> {
+  const { access, proposal, facts } = found;
+  const standard = access.standard;
+  const author = await db.selectFrom("users").select(["id", "display_name"]).where("id", "=", proposal.author_id).executeTakeFirstOrThrow();
+  const votes = await countedVotes(db, proposal);
+  const tally = await tallyOf(db, proposal, standard);
+  const decisionRow = await db
+    .selectFrom("proposal_decisions")
+    .innerJoin("users", "users.id", "proposal_decisions.decided_by")
+    .selectAll("proposal_decisions")
+    .select("users.display_name")
+    .where("proposal_id", "=", proposal.id)
+    .executeTakeFirst();
+  const decision: Decision | null = decisionRow
+    ? {
+        outcome: decisionRow.outcome,
+        decidedBy: { id: decisionRow.decided_by, displayName: decisionRow.display_name },
+        reason: decisionRow.reason,
+        tally: decisionRow.tally as unknown as Decision["tally"],
+        againstTally: decisionRow.against_tally,
+        sections: decisionRow.sections,
+        decidedAt: new Date(decisionRow.decided_at).toISOString(),
+      }
+    : null;
+  const toVote = (v: (typeof votes)[number]) => ({
+    user: { id: v.user_id, displayName: v.display_name },
+    vote: v.vote,
+    reason: v.reason,
+    updatedAt: new Date(v.updated_at).toISOString(),
+  });
+  const mine = votes.find((v) => v.user_id === access.actor?.user.id);
+  const active = proposal.state === "draft" || proposal.state === "open";
+  const author_ = isProposalAuthor(access, facts);
+  return {
+    id: proposal.id,
+    standard: standard.slug,
+    title: proposal.title,
+    rationale: proposal.rationale,
+    state: proposal.state,
+    author: { id: author.id, displayName: author.display_name },
+    coAuthors: await coAuthorsOf(db, proposal.id),
+    base: {
+      createdAt: proposal.created_at.toISOString(),
+      sections: numberOutline(proposal.base_outline).map((e) => ({ id: e.id, parentId: e.parentId, label: e.label, number: e.number, title: e.title })),
+    },
+    tally: decision ? decision.tally : tally,
+    votes: votes.map(toVote),
+    myVote: mine ? toVote(mine) : null,
+    decision,
+    timeline: await timelineOf(db, proposal.id),
+    sections: await proposalSections(db, found),
+    permissions: {
+      edit: canCoEdit(access, facts),
+      submit: author_ && proposal.state === "draft",
+      reopen: author_ && proposal.state === "open",
+      withdraw: author_ && active,
+      inviteCoAuthors: author_ && active,
+      vote: canVote(access) && proposal.state === "open",
+      decide: canDecide(access) && proposal.state === "open",
+      comment: canComment(access, "proposal"),
+    },
+    createdAt: proposal.created_at.toISOString(),
+    updatedAt: proposal.updated_at.toISOString(),
+    submittedAt: proposal.submitted_at?.toISOString() ?? null,
+    decidedAt: proposal.decided_at?.toISOString() ?? null,
+  };
+}
