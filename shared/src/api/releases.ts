@@ -42,8 +42,8 @@ export const PublicKeySetBody = Type.Object({
       crv: Type.Literal("Ed25519"),
       x: Type.String(),
       kid: Type.String(),
-      alg: Type.Literal("EdDSA"),
-      use: Type.Literal("sig"),
+      alg: Type.Optional(Type.Literal("EdDSA")),
+      use: Type.Optional(Type.Literal("sig")),
     }),
   ),
 });

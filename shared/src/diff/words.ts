@@ -1,4 +1,4 @@
-import { diffArrays, diffWordsWithSpace } from "diff";
+import { Diff, diffArrays } from "diff";
 import type { TextBlock } from "./blocks";
 import type { DiffOp } from "./types";
 
@@ -18,7 +18,7 @@ export function blockDiff(before: readonly TextBlock[], after: readonly TextBloc
   const ops: DiffOp[] = [];
   let block = 0;
   const whole = (op: DiffOp["op"], b: TextBlock) => ops.push({ op, text: b.text, block: block++, kind: b.kind });
-  const words = (a: TextBlock, b: TextBlock) => {
+  const edited = (a: TextBlock, b: TextBlock) => {
     for (const part of wordOps(a.text, b.text)) ops.push({ ...part, block, kind: b.kind });
     block++;
   };
@@ -50,7 +50,7 @@ export function blockDiff(before: readonly TextBlock[], after: readonly TextBloc
     for (const [p, q] of pairBlocks(gone, come)) {
       while (gi < p) whole("delete", gone[gi++]!);
       while (ci < q) whole("insert", come[ci++]!);
-      words(gone[gi++]!, come[ci++]!);
+      edited(gone[gi++]!, come[ci++]!);
     }
     while (gi < gone.length) whole("delete", gone[gi++]!);
     while (ci < come.length) whole("insert", come[ci++]!);
@@ -60,9 +60,26 @@ export function blockDiff(before: readonly TextBlock[], after: readonly TextBloc
   return ops;
 }
 
-/** Word operations inside one block; adjacent operations of the same kind are merged. */
+// A token is a word (letters and digits, joined by inner `.`, `,`, `-`, `'`, `’` or `_`, so that
+// 2.1, BC-2.3, 1,000 and memory-safe are each one word), a run of whitespace, or one other character.
+const TOKEN = /[\p{L}\p{N}]+(?:[.,\-'’_][\p{L}\p{N}]+)*|\s+|[^\p{L}\p{N}\s]/gu;
+
+class WordDiff extends Diff<string, string> {
+  override tokenize(value: string): string[] {
+    return value.match(TOKEN) ?? [];
+  }
+  override join(tokens: string[]): string {
+    return tokens.join("");
+  }
+}
+const wordDiff = new WordDiff();
+
+/**
+ * Word operations inside one block; adjacent operations of the same kind are merged. Every
+ * character is kept: `equal` + `delete` texts make `before`, `equal` + `insert` texts `after`.
+ */
 export function wordOps(before: string, after: string): Array<Pick<DiffOp, "op" | "text">> {
-  const changes = diffWordsWithSpace(before, after, { maxEditLength: MAX_WORD_EDITS });
+  const changes = wordDiff.diff(before, after, { maxEditLength: MAX_WORD_EDITS });
   const ops: Array<Pick<DiffOp, "op" | "text">> = [];
   const push = (op: DiffOp["op"], text: string) => {
     if (text === "") return;
