@@ -18,6 +18,9 @@ import standardRoutes from "./http/routes/standards";
 import sectionRoutes from "./http/routes/sections";
 import importRoutes from "./http/routes/import";
 import { syncPlugin } from "./sync";
+import proposalRoutes from "./http/routes/proposals";
+import commentRoutes from "./http/routes/comments";
+import activityRoutes from "./http/routes/activity";
 
 export interface AppOptions {
   config: Config;
@@ -95,6 +98,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sectionRoutes, routeOptions);
   await app.register(importRoutes, routeOptions);
   await app.register(syncPlugin, { ctx, config, database });
+  await app.register(proposalRoutes, routeOptions);
+  await app.register(commentRoutes, routeOptions);
+  await app.register(activityRoutes, routeOptions);
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(clientPlugin, { dir: config.clientDir });

@@ -99,7 +99,25 @@ export async function sessionCookie(app: FastifyInstance, email: string, passwor
 
 /** A dump of every table, to prove a refused request changed nothing. */
 export async function snapshotTables(db: Kysely<Database>): Promise<string> {
-  const tables = ["users", "sessions", "api_tokens", "invites", "standards", "memberships", "sections", "room_updates", "audit_log"] as const;
+  const tables = [
+    "users",
+    "sessions",
+    "api_tokens",
+    "invites",
+    "standards",
+    "memberships",
+    "sections",
+    "room_updates",
+    "audit_log",
+    "proposals",
+    "proposal_bases",
+    "proposal_rooms",
+    "proposal_co_authors",
+    "proposal_votes",
+    "proposal_decisions",
+    "comment_threads",
+    "comment_replies",
+  ] as const;
   const out: Record<string, unknown> = {};
   for (const t of tables) {
     out[t] = await db.selectFrom(t).selectAll().execute();

@@ -3,6 +3,7 @@ import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMember, databaseKinds, makeUser, snapshotTables, startTestApp, unique, type TestApp } from "../helper";
 import { buildWorld, ROLES, type Role, type World } from "./roles";
+import { WORKFLOW_MATRIX } from "../workflow/matrix";
 
 /**
  * The authorization matrix. Every API route registered on the app must have an entry here,
@@ -94,6 +95,7 @@ export const MATRIX: Record<string, Entry> = {
     allowed: EDITORS,
     build: async (w, t) => ({ method: "DELETE", url: `/api/standards/${w.standard.slug}/sections/${(await section(t, w)).id}` }),
   },
+  ...WORKFLOW_MATRIX,
 };
 
 /** API routes of the app, without the static files of the web client. */

@@ -1,0 +1,87 @@
+import type { ServerResponse } from "node:http";
+import { Type } from "typebox";
+import { ActivityFeed, ActivityQuery } from "@codewright/shared";
+import type { App, RouteOptions } from "../types";
+import { responses } from "../schemas";
+import { requireActor } from "../../domain/auth";
+import { activityFeed, latestAuditId } from "../../domain/activity";
+
+const StreamQuery = Type.Object({
+  after: Type.Optional(Type.String({ pattern: "^[0-9]{1,19}$" })),
+  /** How long to keep the stream open, in seconds (default 600); 0 sends what is pending and ends. Clients reconnect with Last-Event-ID. */
+  wait: Type.Optional(Type.String({ pattern: "^[0-9]{1,3}$" })),
+});
+
+// Other processes record activity too; their events do not reach this one, so look now and then.
+const POLL_MS = 15_000;
+const HEARTBEAT_MS = 25_000;
+
+/** The signed-in user's activity feed, as a list and as a server-sent event stream. */
+export default async function activityRoutes(app: App, { ctx }: RouteOptions) {
+  const streams = new Set<ServerResponse>();
+  app.addHook("preClose", async () => {
+    for (const raw of streams) raw.end();
+  });
+
+  app.get("/api/me/activity", { schema: { tags: ["activity"], querystring: ActivityQuery, response: responses({ 200: ActivityFeed }, 400, 401) } }, async (request) => {
+    const actor = requireActor(request.actor);
+    const items = await activityFeed(ctx.db, actor.user.id, {
+      after: request.query.after ? BigInt(request.query.after) : undefined,
+      limit: request.query.limit ? Number(request.query.limit) : undefined,
+    });
+    return { items };
+  });
+
+  app.get(
+    "/api/me/activity/stream",
+    {
+      schema: {
+        tags: ["activity"],
+        description: "Server-sent events: one `activity` event per new feed item (its `id` is the item's), oldest first.",
+        querystring: StreamQuery,
+        response: responses({ 200: Type.String({ description: "text/event-stream" }) }, 400, 401),
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request.actor);
+      const lastEventId = request.headers["last-event-id"];
+      const from = request.query.after ?? (typeof lastEventId === "string" && /^[0-9]{1,19}$/.test(lastEventId) ? lastEventId : undefined);
+      let after = from !== undefined ? BigInt(from) : await latestAuditId(ctx.db);
+      const wait = Math.min(Number(request.query.wait ?? 600), 600);
+
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" });
+      streams.add(raw);
+
+      let busy: Promise<void> = Promise.resolve();
+      const send = () => {
+        busy = busy.then(async () => {
+          if (raw.writableEnded) return;
+          const items = (await activityFeed(ctx.db, actor.user.id, { after, limit: 200 })).reverse();
+          for (const item of items) {
+            raw.write(`id: ${item.id}\nevent: activity\ndata: ${JSON.stringify(item)}\n\n`);
+            after = BigInt(item.id);
+          }
+        }).catch((err) => request.log.warn({ err }, "activity stream read failed"));
+        return busy;
+      };
+      const onActivity = () => void send();
+      const poll = setInterval(onActivity, POLL_MS);
+      const heartbeat = setInterval(() => raw.write(": keep-alive\n\n"), HEARTBEAT_MS);
+      const end = setTimeout(() => raw.end(), wait * 1000);
+      const stop = () => {
+        clearInterval(poll);
+        clearInterval(heartbeat);
+        clearTimeout(end);
+        ctx.events.off("activity", onActivity);
+        streams.delete(raw);
+      };
+      raw.on("close", stop);
+      ctx.events.on("activity", onActivity);
+      raw.write("retry: 5000\n\n");
+      await send();
+      if (wait === 0) raw.end();
+    },
+  );
+}
