@@ -91,6 +91,15 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 80
   }
 }
 
+/** Like waitFor, for a check that has to ask the database. */
+export async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 8000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Appends a paragraph holding `text` to the section body. */

@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import type WebSocket from "ws";
+import { openDatabase, type DatabaseHandle } from "../../src/db/connect";
+import { migrateToLatest } from "../../src/db/migrate";
+import { loadRoomDoc } from "../../src/domain/room-log";
+import { databaseKinds, makeStandard, makeUser } from "../helper";
+import { appendParagraph, connectClient, makeSection, sleep, waitFor, type Client } from "./helpers";
+import { scratchPostgres, startServerProcess, type ServerProcess } from "./processes";
+
+describe.each(databaseKinds)("sync durability when the server process is killed (%s)", (kind) => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterAll(async () => {
+    for (const clean of cleanups.reverse()) await clean();
+  });
+
+  it("every update a client received from the server is in the database after SIGKILL", async () => {
+    // Each database is opened by the test before and after, and by the server process in between.
+    let open: () => Promise<DatabaseHandle>;
+    let env: Record<string, string>;
+    if (kind === "pglite") {
+      const dir = mkdtempSync(join(tmpdir(), "codewright-crash-"));
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      open = () => openDatabase({ dataDir: dir });
+      env = { DATA_DIR: dir };
+    } else {
+      const scratch = await scratchPostgres();
+      cleanups.push(scratch.drop);
+      open = () => openDatabase({ url: scratch.url });
+      env = { DATABASE_URL: scratch.url };
+    }
+    const setup = await open();
+    await migrateToLatest(setup.db);
+    const standard = await makeStandard(setup.db, { isPublic: false });
+    const editor = await makeUser(setup.db);
+    await setup.db.insertInto("memberships").values({ standard_id: standard.id, user_id: editor.id, role: "editor" }).execute();
+    const room = await makeSection(setup.db, standard);
+    await setup.close();
+
+    const server: ServerProcess = await startServerProcess(env);
+    cleanups.push(() => server.stop("SIGKILL"));
+    const a = connectClient(server.sync, room, { token: editor.token }, { reconnect: false });
+    const b = connectClient(server.sync, room, { token: editor.token }, { reconnect: false });
+    // The watcher sends nothing while the others type, so its socket ends with FIN rather than RST
+    // and it reads everything the server sent before dying.
+    const watcher = connectClient(server.sync, room, { token: editor.token }, { reconnect: false });
+    const clients: Client[] = [a, b, watcher];
+    cleanups.push(() => clients.forEach((c) => c.destroy()));
+    await Promise.all(clients.map((c) => c.synced()));
+
+    let typing = true;
+    const typists = [a, b].map(async (c, k) => {
+      for (let i = 0; typing; i++) {
+        appendParagraph(c.doc, `typist ${k} keystroke ${i}`);
+        await new Promise((r) => setImmediate(r));
+      }
+    });
+    await waitFor(() => a.received.length > 30 && b.received.length > 30 && watcher.received.length > 30, "a burst under way", 30_000);
+    // Kill the moment the watcher gets a frame: had it been sent before being stored, it would
+    // likely be missing from the database.
+    const socket = watcher.provider.ws as unknown as WebSocket;
+    await new Promise<void>((done) => socket.once("message", () => (server.child.kill("SIGKILL"), done())));
+    await server.stop("SIGKILL");
+    typing = false;
+    await Promise.all(typists);
+    await sleep(200);
+    const received = clients.flatMap((c) => c.received);
+
+    const after = await open();
+    try {
+      const stored = await loadRoomDoc(after.db, room);
+      const snapshot = Y.snapshot(stored);
+      const missing = received.filter((u) => !Y.snapshotContainsUpdate(snapshot, u));
+      expect(received.length).toBeGreaterThan(90);
+      expect(missing.length).toBe(0);
+      stored.destroy();
+    } finally {
+      await after.close();
+    }
+  });
+});
