@@ -10,7 +10,7 @@ import { Presence } from "./awareness";
 import { Connection, type Ticket } from "./connection";
 import { fanOut, type Delivery } from "./fanout";
 import { SerialQueue, storeBatch } from "./persistence";
-import { savingPaused, shuttingDown, SyncRefusal } from "./refusals";
+import { fallingBehind, savingPaused, shuttingDown, SyncRefusal } from "./refusals";
 import { carriesNews, Staging, type StageResult } from "./validation";
 
 /**
@@ -77,6 +77,8 @@ export class Room {
   readonly #queue = new SerialQueue();
   #pending: PendingUpdate[] = [];
   #storing: PendingUpdate[] = [];
+  /** Size of the updates accepted and not yet stored (pending and storing). */
+  #pendingBytes = 0;
   #state: RoomState = "ready";
   #lastSeq: bigint;
   #logRows: number;
@@ -108,6 +110,8 @@ export class Room {
   static async load(name: string, ctx: RoomContext, onIdle: (room: Room) => void): Promise<Room> {
     const room = new Room(name, ctx, onIdle, await loadRoomState(ctx.db, name));
     room.armUnload();
+    // A log that grew while nobody was connected (server writes, imports) is compacted now.
+    if (room.#logRows > ctx.settings.compactAfterRows) void room.#queue.run(() => room.compact());
     return room;
   }
 
@@ -205,6 +209,9 @@ export class Room {
    */
   receive(connection: Connection, update: Uint8Array): StageResult["kind"] {
     this.assertAccepting();
+    // When the database falls behind, senders are asked to come back later rather than letting
+    // unstored updates pile up in memory; nothing of theirs was acknowledged.
+    if (this.#pendingBytes > 0 && this.#pendingBytes + update.length > this.ctx.limits.documentBytes) throw fallingBehind();
     const result = this.#staging.stage(update);
     if (result.kind === "accepted") {
       this.enqueue({ update: result.update, authorId: connection.ticket.userId, origin: { kind: "client", connection }, from: connection });
@@ -289,6 +296,7 @@ export class Room {
 
   private enqueue(p: PendingUpdate): void {
     this.#pending.push(p);
+    this.#pendingBytes += p.update.length;
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     // One tick's worth of updates goes into one transaction; while a store is running, the next
@@ -315,6 +323,7 @@ export class Room {
       return;
     }
     this.#storing = [];
+    for (const p of batch) this.#pendingBytes -= p.update.length;
     const deliveries: Delivery<Connection>[] = [];
     for (const row of stored.earlier) {
       Y.applyUpdate(this.doc, row.data, { kind: "log" } satisfies RoomOrigin);
@@ -338,6 +347,7 @@ export class Room {
     this.ctx.log.error({ err, room: this.name }, "could not store updates; saving paused");
     const dropped = [...batch, ...this.#pending];
     this.#pending = [];
+    this.#pendingBytes = 0;
     if (this.#state === "ready") this.#state = "paused";
     // Nothing dropped here was acknowledged: it was neither applied nor sent. The clients still
     // hold it and send it again when they reconnect.
