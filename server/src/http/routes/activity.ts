@@ -69,7 +69,8 @@ export default async function activityRoutes(app: App, { ctx }: RouteOptions) {
       const onActivity = () => void send();
       const poll = setInterval(onActivity, POLL_MS);
       const heartbeat = setInterval(() => raw.write(": keep-alive\n\n"), HEARTBEAT_MS);
-      const end = setTimeout(() => raw.end(), wait * 1000);
+      // Ends after what is pending has been sent, so a reconnect with Last-Event-ID loses nothing.
+      const end = setTimeout(() => void send().then(() => raw.end()), Math.max(wait, 1) * 1000);
       const stop = () => {
         clearInterval(poll);
         clearInterval(heartbeat);
