@@ -18,6 +18,7 @@ import standardRoutes from "./http/routes/standards";
 import sectionRoutes from "./http/routes/sections";
 import importRoutes from "./http/routes/import";
 import { syncPlugin } from "./sync";
+import releaseRoutes from "./http/routes/releases";
 import proposalRoutes from "./http/routes/proposals";
 import commentRoutes from "./http/routes/comments";
 import activityRoutes from "./http/routes/activity";
@@ -97,6 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(standardRoutes, routeOptions);
   await app.register(sectionRoutes, routeOptions);
   await app.register(importRoutes, routeOptions);
+  await app.register(releaseRoutes, routeOptions);
   await app.register(syncPlugin, { ctx, config, database });
   await app.register(proposalRoutes, routeOptions);
   await app.register(commentRoutes, routeOptions);

@@ -1,6 +1,7 @@
 import { loadConfig } from "./config";
 import { buildApp } from "./app";
 import { DEFAULT_CLIENT_DIR, openMigratedDatabase, prepareData } from "./platform";
+import { ReleaseSigner } from "./domain/releases/signing";
 
 // The process: configuration, database, first-start data, then the HTTP and websocket server.
 async function main(): Promise<void> {
@@ -16,6 +17,9 @@ async function main(): Promise<void> {
   } else if (firstAdmin) {
     say(`created the first admin: ${firstAdmin.email}`);
   }
+  // The release signing key is made on first start (see domain/releases/signing.ts for where it is kept).
+  const signer = await ReleaseSigner.open(database.db, config.dataDir);
+  say(`releases are signed with key ${signer.kid}`);
   const app = await buildApp({ config, database });
   app.addHook("onClose", async () => database.close());
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

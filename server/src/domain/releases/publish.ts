@@ -1,0 +1,135 @@
+import { buildRelease, canonicalJson, isReleaseVersion, type ReleaseChange, type ReleaseComment } from "@codewright/shared";
+import type { Kysely } from "kysely";
+import type { Database, Db } from "../../db/database";
+import type { ReleaseRow } from "../../db/tables/releases";
+import type { StandardRow } from "../../db/tables/standards";
+import { recordAudit } from "../audit";
+import { conflict, invalid } from "../errors";
+import { snapshotDraft } from "./snapshot";
+import type { ReleaseSigner } from "./signing";
+
+export interface PublishInput {
+  version: string;
+  notes?: string;
+}
+
+/**
+ * What a release records besides the draft: the proposals merged and the public comments
+ * disposed of since `previousVersion` (null for the first release). Read in the publishing
+ * transaction, so they match the snapshot.
+ */
+export interface ReleaseRecords {
+  changes(trx: Db, standard: StandardRow, previousVersion: string | null): Promise<ReleaseChange[]>;
+  comments(trx: Db, standard: StandardRow, previousVersion: string | null): Promise<ReleaseComment[]>;
+}
+
+/** Until proposals and public comments are recorded, a release lists none. */
+export const NO_RECORDS: ReleaseRecords = {
+  changes: async () => [],
+  comments: async () => [],
+};
+
+// Publishes racing on the same standard both pick the same next sequence; the loser starts over.
+const ATTEMPTS = 3;
+const UNIQUE_VIOLATION = "23505";
+const SERIALIZATION_FAILURE = "40001";
+
+/**
+ * Publishes the draft of `standard` as release `version`: one snapshot of the outline and of
+ * every section's log, built, hashed and signed, stored with its audit entry in one
+ * transaction, so a crash leaves the release complete or absent.
+ * Throws 400 `invalid_version`, 409 `version_taken`, 409 `publish_conflict` (others kept publishing).
+ */
+export async function publishRelease(
+  db: Kysely<Database>,
+  standard: StandardRow,
+  input: PublishInput,
+  actorId: string | null,
+  signer: ReleaseSigner,
+  records: ReleaseRecords = NO_RECORDS,
+): Promise<ReleaseRow> {
+  const version = input.version;
+  if (!isReleaseVersion(version)) {
+    throw invalid(
+      "invalid_version",
+      `"${version}" is not a valid version: start with a letter or digit, then use up to 63 letters, digits, ".", "+" or "-" (e.g. 1.0.0 or 2026); "draft" is reserved.`,
+    );
+  }
+  const taken = () => conflict("version_taken", `Version ${version} of this standard is already published, and releases never change. Choose a new version.`);
+
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db
+        .transaction()
+        .setIsolationLevel("repeatable read")
+        .execute(async (trx) => {
+          const existing = await trx.selectFrom("releases").select("version").where("standard_id", "=", standard.id).where("version", "=", version).executeTakeFirst();
+          if (existing) throw taken();
+          const previous = await trx
+            .selectFrom("releases")
+            .select(["version", "sequence"])
+            .where("standard_id", "=", standard.id)
+            .orderBy("sequence", "desc")
+            .limit(1)
+            .executeTakeFirst();
+          const previousVersion = previous?.version ?? null;
+          const sections = await snapshotDraft(trx, standard.id);
+          const release = await buildRelease({
+            standard: { slug: standard.slug, title: standard.title },
+            version,
+            publishedAt: new Date(),
+            previousVersion,
+            notes: input.notes ?? "",
+            sections,
+            changes: await records.changes(trx, standard, previousVersion),
+            comments: await records.comments(trx, standard, previousVersion),
+          });
+          const document = canonicalJson(release);
+          const row = await trx
+            .insertInto("releases")
+            .values({
+              standard_id: standard.id,
+              version,
+              sequence: (previous?.sequence ?? 0) + 1,
+              published_at: new Date(release.publishedAt),
+              previous_version: previousVersion,
+              notes: release.notes,
+              document,
+              digest: release.digest,
+              signature: signer.sign(new TextEncoder().encode(document)),
+              kid: signer.kid,
+              published_by: actorId,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          await recordAudit(trx, {
+            actorId,
+            standardId: standard.id,
+            action: "release.publish",
+            subjectType: "release",
+            subjectId: `${standard.id}:${version}`,
+            fromState: null,
+            toState: "published",
+            details: { version, previousVersion, digest: release.digest, kid: signer.kid, sections: countSections(sections) },
+          });
+          return row;
+        });
+    } catch (error) {
+      const { code, constraint } = error as { code?: string; constraint?: string };
+      if (code === UNIQUE_VIOLATION && constraint === "releases_pkey") throw taken();
+      const raced = (code === UNIQUE_VIOLATION && constraint === "releases_sequence_key") || code === SERIALIZATION_FAILURE;
+      if (!raced) throw error;
+      if (attempt >= ATTEMPTS) throw conflict("publish_conflict", "Other releases of this standard were being published at the same moment. Try again.");
+    }
+  }
+}
+
+function countSections(sections: { children: unknown[] }[]): number {
+  let n = 0;
+  const stack = [...sections];
+  for (let s = stack.pop(); s; s = stack.pop()) {
+    n++;
+    stack.push(...(s.children as { children: unknown[] }[]));
+  }
+  return n;
+}
