@@ -1,8 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config";
-import { openMigratedDatabase } from "../platform";
-import { importStandard } from "../domain/importer";
 
 // The `codewright` command. Each subcommand is a function of its arguments; errors exit non-zero with a sentence.
 const USAGE = `usage: codewright <command> [options]
@@ -10,14 +7,49 @@ const USAGE = `usage: codewright <command> [options]
 commands:
   migrate                                 apply pending database migrations
   import <file.md> --standard <slug>      import a standard written in Codewright Markdown
+  diff <from.json> <to.json> [--json]     compare two releases, section by section
+  verify <release.json> [--signature <sig.json>] [--keys <keys.json>]
+                                          check a release's digest and signature
+  publish --server <url> --standard <slug> --version <v> [--notes <text>]
+                                          publish the draft as a release (token: --token or CODEWRIGHT_TOKEN)
+  download --server <url> --standard <slug> [--version <v>] [--out <dir>]
+                                          download a release with its signature and keys, verified
+
+Run a command with --help for its options.
 `;
 
 type Command = (args: string[]) => Promise<void>;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
+// Commands load only what they use: a reader's diff or verify starts without the database layer.
+const databaseLayer = async () => ({ ...(await import("../config")), ...(await import("../platform")) });
+
+const usage = (text: string, run: Command): Command => async (args) => {
+  if (args.includes("--help") || args.includes("-h")) say(text);
+  else await run(args);
+};
+
 const commands: Record<string, Command> = {
+  diff: async (args) => {
+    const { diffCommand, DIFF_USAGE } = await import("./commands/diff");
+    return usage(DIFF_USAGE, diffCommand)(args);
+  },
+  verify: async (args) => {
+    const { verifyCommand, VERIFY_USAGE } = await import("./commands/verify");
+    return usage(VERIFY_USAGE, verifyCommand)(args);
+  },
+  publish: async (args) => {
+    const { publishCommand, PUBLISH_USAGE } = await import("./commands/publish");
+    return usage(PUBLISH_USAGE, publishCommand)(args);
+  },
+  download: async (args) => {
+    const { downloadCommand, DOWNLOAD_USAGE } = await import("./commands/download");
+    return usage(DOWNLOAD_USAGE, downloadCommand)(args);
+  },
+
   async migrate() {
+    const { loadConfig, openMigratedDatabase } = await databaseLayer();
     const database = await openMigratedDatabase(loadConfig(), say);
     await database.close();
   },
@@ -27,6 +59,8 @@ const commands: Record<string, Command> = {
     const file = positionals[0];
     if (!file || !values.standard) throw new Error("import needs a file and --standard <slug>.");
     const markdown = await readFile(file, "utf8");
+    const { loadConfig, openMigratedDatabase } = await databaseLayer();
+    const { importStandard } = await import("../domain/importer");
     const database = await openMigratedDatabase(loadConfig(), () => {});
     try {
       const tty = process.stdout.isTTY === true;
