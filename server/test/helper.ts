@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../src/app";
 import { loadConfig, type Config } from "../src/config";
@@ -34,8 +37,12 @@ export async function freshDatabase(kind: DatabaseKind): Promise<DatabaseHandle>
   return database;
 }
 
+// Files a test app writes (the release signing key) go to a temporary directory, never ./data.
+const TEST_DATA_DIR = join(tmpdir(), `codewright-test-${process.pid}-${randomBytes(3).toString("hex")}`);
+process.once("exit", () => rmSync(TEST_DATA_DIR, { recursive: true, force: true }));
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ SEED: "none", LOG_LEVEL: "silent" }), ...overrides };
+  return { ...loadConfig({ SEED: "none", LOG_LEVEL: "silent", DATA_DIR: TEST_DATA_DIR }), ...overrides };
 }
 
 export interface TestApp {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMember, databaseKinds, makeUser, snapshotTables, startTestApp, unique, type TestApp } from "../helper";
 import { buildWorld, ROLES, type Role, type World } from "./roles";
 import { WORKFLOW_MATRIX } from "../workflow/matrix";
+import { RELEASE_MATRIX } from "../releases/matrix";
 
 /**
  * The authorization matrix. Every API route registered on the app must have an entry here,
@@ -96,6 +97,7 @@ export const MATRIX: Record<string, Entry> = {
     build: async (w, t) => ({ method: "DELETE", url: `/api/standards/${w.standard.slug}/sections/${(await section(t, w)).id}` }),
   },
   ...WORKFLOW_MATRIX,
+  ...RELEASE_MATRIX,
 };
 
 /** API routes of the app, without the static files of the web client. */
