@@ -6,6 +6,11 @@ import type {
   MemberList,
   MeResponse,
   Membership,
+  PublishReleaseBody,
+  Release,
+  ReleaseDiff,
+  ReleaseList,
+  ReleaseSummary,
   SectionDetail,
   SectionSummary,
   SetMembershipBody,
@@ -173,6 +178,29 @@ export class ApiClient {
 
   section(slug: string, id: string): Promise<SectionDetail> {
     return this.#request("GET", `/api/standards/${segment(slug)}/sections/${segment(id)}`);
+  }
+
+  // Releases and diffs
+
+  /** The standard's releases, newest first. */
+  async releases(slug: string): Promise<ReleaseSummary[]> {
+    return (await this.#request<ReleaseList>("GET", `/api/standards/${segment(slug)}/releases`)).releases;
+  }
+
+  /** A published release document. Throws `not_found` (404) for a version never published. */
+  release(slug: string, version: string): Promise<Release> {
+    return this.#request("GET", `/api/standards/${segment(slug)}/releases/${segment(version)}`);
+  }
+
+  /** Publishes the draft as a new release (editors). Throws `invalid_version` (400) or `version_taken` (409). */
+  publishRelease(slug: string, body: PublishReleaseBody): Promise<ReleaseSummary> {
+    return this.#request("POST", `/api/standards/${segment(slug)}/releases`, body);
+  }
+
+  /** The diff between two versions; `draft` names the working draft, which only members may compare. */
+  diff(slug: string, from: string, to: string): Promise<ReleaseDiff> {
+    const query = new URLSearchParams({ from, to });
+    return this.#request("GET", `/api/standards/${segment(slug)}/diff?${query}`);
   }
 }
 

@@ -11,6 +11,9 @@ export type Route =
   | { name: "signIn"; next: string | null }
   | { name: "standard"; slug: string }
   | { name: "section"; slug: string; sectionId: string }
+  | { name: "releases"; slug: string }
+  | { name: "release"; slug: string; version: string; sectionId: string | null }
+  | { name: "diff"; slug: string; from: string | null; to: string | null; layout: DiffLayout; changedOnly: boolean }
   | { name: "account" }
   | { name: "adminUsers" }
   | { name: "adminStandards" }
@@ -19,6 +22,19 @@ export type Route =
   | { name: "notFound"; path: string };
 
 export type RouteName = Route["name"];
+
+/** How the diff page lays out a changed section: one column with both texts, or before and after side by side. */
+export type DiffLayout = "inline" | "split";
+
+/** What the diff page shows; null versions are chosen by the page (the latest release and the one before). */
+export interface DiffOptions {
+  from: string | null;
+  to: string | null;
+  /** Default `inline`. */
+  layout?: DiffLayout;
+  /** Default true: unchanged sections are left out. */
+  changedOnly?: boolean;
+}
 
 const seg = encodeURIComponent;
 
@@ -29,6 +45,20 @@ export const paths = {
   signIn: (next?: string | null) => (next && isLocalPath(next) && next !== "/login" ? `/login?next=${seg(next)}` : "/login"),
   standard: (slug: string) => `/standards/${seg(slug)}`,
   section: (slug: string, sectionId: string) => `/standards/${seg(slug)}/sections/${seg(sectionId)}`,
+  releases: (slug: string) => `/standards/${seg(slug)}/releases`,
+  /** A release's front page, or one of its sections at a stable address. */
+  release: (slug: string, version: string, sectionId?: string | null) =>
+    `/standards/${seg(slug)}/releases/${seg(version)}` + (sectionId ? `/sections/${seg(sectionId)}` : ""),
+  /** The diff page; the address is the permalink, so defaults are left out of it. */
+  diff: (slug: string, options: DiffOptions) => {
+    const query = new URLSearchParams();
+    if (options.from !== null) query.set("from", options.from);
+    if (options.to !== null) query.set("to", options.to);
+    if (options.layout === "split") query.set("layout", "split");
+    if (options.changedOnly === false) query.set("all", "1");
+    const search = query.toString();
+    return `/standards/${seg(slug)}/diff` + (search ? `?${search}` : "");
+  },
   account: () => "/account",
   adminUsers: () => "/admin/users",
   adminStandards: () => "/admin/standards",
@@ -58,6 +88,9 @@ export function matchRoute(pathname: string, search = ""): Route {
   }
   if (a === "account" && parts.length === 1) return { name: "account" };
   if (a === "invite" && parts.length === 1) return { name: "invite" };
+  if (a === "standards" && b !== undefined && (c === "releases" || c === "diff")) {
+    return matchReleaseRoute(b, parts.slice(2), search) ?? { name: "notFound", path: pathname };
+  }
   if (a === "standards" && !extra) {
     if (b === undefined) return { name: "standards" };
     if (c === undefined) return { name: "standard", slug: b };
@@ -69,6 +102,30 @@ export function matchRoute(pathname: string, search = ""): Route {
     if (b === "standards" && c !== undefined && d === "members") return { name: "adminMembers", slug: c };
   }
   return { name: "notFound", path: pathname };
+}
+
+/** Releases and diffs under `/standards/:slug/`: `rest` starts at `releases` or `diff`. */
+function matchReleaseRoute(slug: string, rest: string[], search: string): Route | null {
+  const [kind, version, sections, sectionId, ...extra] = rest;
+  if (extra.length > 0) return null;
+  if (kind === "releases") {
+    if (version === undefined) return { name: "releases", slug };
+    if (sections === undefined) return { name: "release", slug, version, sectionId: null };
+    if (sections === "sections" && sectionId !== undefined) return { name: "release", slug, version, sectionId };
+    return null;
+  }
+  if (kind === "diff" && version === undefined) {
+    const query = new URLSearchParams(search);
+    return {
+      name: "diff",
+      slug,
+      from: query.get("from") || null,
+      to: query.get("to") || null,
+      layout: query.get("layout") === "split" ? "split" : "inline",
+      changedOnly: query.get("all") !== "1",
+    };
+  }
+  return null;
 }
 
 function splitPath(pathname: string): string[] | null {
