@@ -24,8 +24,10 @@ export interface Config {
 export interface SyncSettings {
   /** How long a room stays in memory after its last client leaves, ms. Default 30 s. */
   unloadGraceMs: number;
-  /** A room whose log grows past this many rows is compacted (merged per author and day). Default 1000. */
+  /** A room is compacted (its log merged per author and day) after this many new rows. Default 1000. */
   compactAfterRows: number;
+  /** Compaction leaves rows younger than this alone, ms. Default 10 s. */
+  compactSettleMs: number;
   /** Ping interval; a connection that has not answered the previous ping is dropped, ms. Default 30 s. */
   keepAliveMs: number;
 }
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sync: {
       unloadGraceMs: int(env, "SYNC_UNLOAD_GRACE_MS", 30_000),
       compactAfterRows: int(env, "SYNC_COMPACT_AFTER_ROWS", 1000),
+      compactSettleMs: int(env, "SYNC_COMPACT_SETTLE_MS", 10_000),
       keepAliveMs: int(env, "SYNC_KEEPALIVE_MS", 30_000),
     },
   };

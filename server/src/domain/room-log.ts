@@ -124,36 +124,68 @@ export async function loadRoomDoc(db: Db, room: string): Promise<Y.Doc> {
 }
 
 export interface CompactionResult {
+  /** Rows in the room's log before and after. */
   rowsBefore: number;
   rowsAfter: number;
+}
+
+/**
+ * The seqs at which some feature rebuilds a room's state from the rows up to them (a proposal's
+ * base, say). Called inside the compaction's transaction, after the room's row is locked.
+ */
+export type StatePoints = (db: Db, room: string) => Promise<bigint[]>;
+
+export interface CompactionOptions {
+  /** No merged row spans one of these seqs, so the state up to each stays exact. Default none. */
+  statePoints?: StatePoints;
+  /**
+   * Rows younger than this are left as they are, so a state point recorded from a seq read just
+   * now stays exact even if its transaction commits after this compaction. Default 10 s.
+   */
+  settleMs?: number;
 }
 
 const INSERT_CHUNK = 500;
 
 /**
  * Merges a room's log into one row per author and UTC day, so attribution (who wrote and deleted
- * what) and a day-by-day history survive. A merged row takes the highest seq of its group, so a
- * process that has read up to any seq still finds every later change after it. Holds the room's
- * row lock: concurrent compactions (and appends) wait, and a second compaction finds nothing left.
+ * what) and a day-by-day history survive. Rows are never merged across a state point, and a
+ * merged row takes the highest seq of its group: the state up to any state point is unchanged,
+ * and a process that has read up to any seq still finds every later change after it. Holds the
+ * room's row lock: concurrent compactions (and appends) wait, and the second finds nothing to do.
+ * To record a state point safely, read the seq with `roomLastSeq(trx, room)` in the recording
+ * transaction: it shares that lock.
  */
-export async function compactRoom(db: Kysely<Database>, room: string): Promise<CompactionResult> {
+export async function compactRoom(db: Kysely<Database>, room: string, options: CompactionOptions = {}): Promise<CompactionResult> {
   return db.transaction().execute(async (trx) => {
     const counter = await trx.selectFrom("rooms").select("next_seq").where("room", "=", room).forUpdate().executeTakeFirst();
     if (!counter) return { rowsBefore: 0, rowsAfter: 0 };
+    const points = ((await options.statePoints?.(trx, room)) ?? []).slice().sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const segment = (seq: bigint) => {
+      let i = 0;
+      while (i < points.length && points[i]! < seq) i++;
+      return i;
+    };
+    // now() is the transaction's start: the same cutoff for the select and the delete.
+    const settled = sql<boolean>`created_at < now() - ${options.settleMs ?? 10_000} * interval '1 millisecond'`;
+    const total = Number(
+      (await trx.selectFrom("room_updates").select((eb) => eb.fn.countAll<string>().as("n")).where("room", "=", room).executeTakeFirstOrThrow()).n,
+    );
     const rows = await trx
       .selectFrom("room_updates")
       .select(["seq", "data", "author_id", "created_at"])
       .where("room", "=", room)
+      .where(settled)
       .orderBy("seq")
       .execute();
     const groups = new Map<string, typeof rows>();
     for (const row of rows) {
-      const key = `${row.author_id ?? ""}|${new Date(row.created_at).toISOString().slice(0, 10)}`;
+      const key = `${segment(BigInt(row.seq))}|${row.author_id ?? ""}|${new Date(row.created_at).toISOString().slice(0, 10)}`;
       const group = groups.get(key);
       if (group) group.push(row);
       else groups.set(key, [row]);
     }
-    if (groups.size === rows.length) return { rowsBefore: rows.length, rowsAfter: rows.length };
+    if (groups.size === rows.length) return { rowsBefore: total, rowsAfter: total };
     const merged = [...groups.values()].map((group) => {
       const last = group[group.length - 1]!;
       return {
@@ -164,12 +196,21 @@ export async function compactRoom(db: Kysely<Database>, room: string): Promise<C
         created_at: new Date(group.reduce((t, r) => Math.max(t, new Date(r.created_at).getTime()), 0)),
       };
     });
-    const upto = rows[rows.length - 1]!.seq;
-    await trx.deleteFrom("room_updates").where("room", "=", room).where("seq", "<=", upto).execute();
+    await trx.deleteFrom("room_updates").where("room", "=", room).where(settled).execute();
     for (let i = 0; i < merged.length; i += INSERT_CHUNK) {
       await trx.insertInto("room_updates").values(merged.slice(i, i + INSERT_CHUNK)).execute();
     }
-    await trx.updateTable("rooms").set({ compacted_seq: upto, compacted_at: new Date() }).where("room", "=", room).execute();
-    return { rowsBefore: rows.length, rowsAfter: merged.length };
+    await trx.updateTable("rooms").set({ compacted_seq: rows[rows.length - 1]!.seq, compacted_at: new Date() }).where("room", "=", room).execute();
+    return { rowsBefore: total, rowsAfter: total - rows.length + merged.length };
   });
+}
+
+/**
+ * The last seq of a room's log (0 when empty), read under a key-share lock on the room's row until
+ * the caller's transaction ends: a compaction waits for it (and so sees the state point recorded
+ * with it), appends do not. Use it in the transaction that records a state point.
+ */
+export async function roomLastSeq(trx: Db, room: string): Promise<bigint> {
+  const row = await trx.selectFrom("rooms").select("next_seq").where("room", "=", room).forKeyShare().executeTakeFirst();
+  return row ? BigInt(row.next_seq) - 1n : 0n;
 }

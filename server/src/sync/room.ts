@@ -5,7 +5,7 @@ import type { WebSocket } from "ws";
 import type { Limits, SyncSettings } from "../config";
 import type { Database } from "../db/database";
 import { DomainError, invalid, unavailable } from "../domain/errors";
-import { compactRoom, loadRoomState, readUpdatesSince } from "../domain/room-log";
+import { compactRoom, loadRoomState, readUpdatesSince, type StatePoints } from "../domain/room-log";
 import { Presence } from "./awareness";
 import { Connection, type Ticket } from "./connection";
 import { fanOut, type Delivery } from "./fanout";
@@ -32,6 +32,8 @@ export interface RoomContext {
   limits: Limits;
   settings: SyncSettings;
   log: FastifyBaseLogger;
+  /** Seqs at which other features rebuild a room's state; compaction keeps them exact. */
+  statePoints: StatePoints;
 }
 
 /** A room's figures, for tests and monitoring. */
@@ -82,6 +84,8 @@ export class Room {
   #state: RoomState = "ready";
   #lastSeq: bigint;
   #logRows: number;
+  /** Rows appended since the room loaded or was last compacted. */
+  #rowsSinceCompaction = 0;
   #flushScheduled = false;
   #catchUpQueued = false;
   #reservations = 0;
@@ -111,7 +115,8 @@ export class Room {
     const room = new Room(name, ctx, onIdle, await loadRoomState(ctx.db, name));
     room.armUnload();
     // A log that grew while nobody was connected (server writes, imports) is compacted now.
-    if (room.#logRows > ctx.settings.compactAfterRows) void room.#queue.run(() => room.compact());
+    if (room.#logRows > ctx.settings.compactAfterRows) room.#rowsSinceCompaction = room.#logRows;
+    room.maybeCompact();
     return room;
   }
 
@@ -336,11 +341,12 @@ export class Room {
     }
     this.#lastSeq = stored.lastSeq;
     this.#logRows += stored.rows + stored.earlier.length;
+    this.#rowsSinceCompaction += stored.rows + stored.earlier.length;
     this.#snapshot = null;
     fanOut(this.connections, deliveries, (c, frame) => c.send(frame));
     for (const p of batch) p.settle?.resolve();
     this.armUnload();
-    if (this.#logRows > this.ctx.settings.compactAfterRows && this.#state === "ready") void this.#queue.run(() => this.compact());
+    this.maybeCompact();
   }
 
   private pause(err: unknown, batch: PendingUpdate[]): void {
@@ -396,18 +402,23 @@ export class Room {
     this.#staging.absorb(merged);
     this.#lastSeq = rows[rows.length - 1]!.seq;
     this.#logRows += rows.length;
+    this.#rowsSinceCompaction += rows.length;
     this.#snapshot = null;
     fanOut(this.connections, [{ update: merged, from: null }], (c, frame) => c.send(frame));
   }
 
-  private async compact(): Promise<void> {
-    if (this.#logRows <= this.ctx.settings.compactAfterRows) return;
-    try {
-      const result = await compactRoom(this.ctx.db, this.name);
-      this.#logRows = result.rowsAfter;
-    } catch (err) {
-      this.ctx.log.warn({ err, room: this.name }, "could not compact the room's log");
-    }
+  /** Queues a compaction once enough rows have been added since the last one. */
+  private maybeCompact(): void {
+    if (this.#rowsSinceCompaction <= this.ctx.settings.compactAfterRows || this.#state !== "ready") return;
+    this.#rowsSinceCompaction = 0;
+    void this.#queue.run(async () => {
+      try {
+        const result = await compactRoom(this.ctx.db, this.name, { statePoints: this.ctx.statePoints, settleMs: this.ctx.settings.compactSettleMs });
+        this.#logRows = result.rowsAfter;
+      } catch (err) {
+        this.ctx.log.warn({ err, room: this.name }, "could not compact the room's log");
+      }
+    });
   }
 
   private armUnload(): void {

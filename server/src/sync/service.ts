@@ -3,6 +3,7 @@ import type { WebSocket } from "ws";
 import type { Config } from "../config";
 import type { DatabaseHandle } from "../db/connect";
 import type { Actor } from "../domain/auth";
+import type { StatePoints } from "../domain/room-log";
 import type { AccessEventMap, DomainContext } from "../domain/context";
 import { notFound, unauthenticated } from "../domain/errors";
 import { colorFor } from "./awareness";
@@ -41,6 +42,7 @@ export interface SyncServiceOptions {
 export class SyncService {
   /** Room kinds and their rights; features add theirs with `resolvers.register`. */
   readonly resolvers = new RoomResolvers();
+  readonly #statePoints: StatePoints[] = [];
   readonly #registry: RoomRegistry;
   readonly #cluster: Cluster;
   readonly #ctx: DomainContext;
@@ -54,7 +56,13 @@ export class SyncService {
 
   constructor(private readonly options: SyncServiceOptions) {
     this.#ctx = options.ctx;
-    this.#registry = new RoomRegistry({ db: options.ctx.db, limits: options.config.limits, settings: options.config.sync, log: options.log });
+    this.#registry = new RoomRegistry({
+      db: options.ctx.db,
+      limits: options.config.limits,
+      settings: options.config.sync,
+      log: options.log,
+      statePoints: async (db, room) => (await Promise.all(this.#statePoints.map((source) => source(db, room)))).flat(),
+    });
     this.#cluster = createCluster(
       options.database,
       {
@@ -76,6 +84,15 @@ export class SyncService {
       for (const room of this.#registry.all()) for (const c of [...room.connections]) c.ping();
     }, this.options.config.sync.keepAliveMs);
     this.#keepAlive.unref();
+  }
+
+  /**
+   * Adds a source of state points: seqs at which a feature rebuilds a room's state from its log
+   * (a proposal's base). Compaction never merges rows across one. Record each point with
+   * `roomLastSeq` in the recording transaction.
+   */
+  addStatePoints(source: StatePoints): void {
+    this.#statePoints.push(source);
   }
 
   /**
