@@ -22,7 +22,7 @@ export { addProposalSection, changeProposalSection, deleteProposalSection, openP
 export { acceptProposal, rejectProposal } from "./decide";
 export { proposalDetail, proposalSections, timelineOf } from "./view";
 export { proposalDiff, proposalPreview } from "./documents";
-export { proposalRoom, parseProposalRoom, forkSection, lowestActiveBaseSeq } from "./rooms";
+export { proposalRoom, parseProposalRoom, forkSection, lowestActiveBaseSeq, activeBaseSeqs } from "./rooms";
 export { proposalRoomGrant } from "./room-access";
 export { changesSincePreviousRelease, workflowRecords } from "./release-records";
 export { tally, type Tally } from "./tally";

@@ -89,6 +89,12 @@ export async function createProposal(ctx: DomainContext, access: StandardAccess,
   const id = randomUUID();
   const standardId = access.standard.id;
   const row = await ctx.db.transaction().execute(async (trx) => {
+    // A key-share lock on the rooms' rows: appends go on, but a compaction waits for this
+    // transaction and then sees the base it records (it merges no rows across a base seq).
+    await sql`
+      select r.room from rooms r join sections s on s.room = r.room
+      where s.standard_id = ${standardId} and s.deleted_at is null
+      order by r.room for key share of r`.execute(trx);
     await sql`
       with base_sections as (
         select id, parent_id, position, label, title, room from sections

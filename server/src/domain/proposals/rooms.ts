@@ -103,6 +103,23 @@ export async function forkSection(db: Db, proposalId: string, sectionId: string)
 }
 
 /**
+ * The base seqs of the proposals still in `draft` or `open` that depend on a draft room, lowest
+ * first: the room's state up to each must stay exact, so compaction merges no rows across them.
+ */
+export async function activeBaseSeqs(db: Db, room: string): Promise<bigint[]> {
+  const rows = await db
+    .selectFrom("proposal_bases")
+    .innerJoin("proposals", "proposals.id", "proposal_bases.proposal_id")
+    .select("proposal_bases.seq")
+    .distinct()
+    .where("proposal_bases.room", "=", room)
+    .where("proposals.state", "in", ["draft", "open"])
+    .orderBy("proposal_bases.seq")
+    .execute();
+  return rows.map((r) => BigInt(r.seq));
+}
+
+/**
  * The lowest base seq of a proposal still in `draft` or `open` for a draft room, or null when no
  * such proposal depends on the room. Compaction must not merge rows after it: those proposals
  * rebuild their base from the rows up to their seq.
