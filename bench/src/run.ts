@@ -75,34 +75,38 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   log(`benchmark (${options.quick ? "quick" : "full"}): ${targets.map((t) => t.id).join(", ")} × ${workloads.join(", ")}`);
   const cacheDir = join(BENCH_DIR, ".cache");
 
-  // A full run gives each workload a fresh server process, so memory figures do not
-  // carry over; a quick run keeps one process per server to stay short.
-  for (const target of targets) {
-    let running = false;
-    for (const workload of workloads) {
-      if (workload === "standards" && target.kind !== "codewright") continue;
-      log(`${target.id}: ${workload}`);
-      if (!running) {
-        try {
-          await target.start();
-          running = true;
-        } catch (err) {
-          const message = `${target.id} did not start: ${(err as Error).message.split("\n")[0]}`;
-          rows.push({ workload, target: target.id, size: "-", metrics: {}, error: message });
-          continue;
-        }
-      }
+  // Workload by workload, every server in turn, so that the figures compared with each other
+  // are taken close together in time. A full run gives each workload a fresh server process,
+  // so memory figures do not carry over; a quick run keeps one process per server.
+  const running = new Set<Target>();
+  const stop = async (target: Target) => {
+    running.delete(target);
+    await target.stop().catch((err: unknown) => log(`  stopping ${target.id} failed: ${(err as Error).message}`));
+  };
+  const order: Array<[WorkloadId, Target]> = options.quick
+    ? targets.flatMap((t) => workloads.map((w): [WorkloadId, Target] => [w, t]))
+    : workloads.flatMap((w) => targets.map((t): [WorkloadId, Target] => [w, t]));
+  for (const [workload, target] of order) {
+    if (workload === "standards" && target.kind !== "codewright") continue;
+    log(`${target.id}: ${workload}`);
+    if (!running.has(target)) {
       try {
-        await runWorkload(workload, target, plan, rows, ctx, cacheDir);
-      } finally {
-        if (!options.quick) {
-          await target.stop().catch((err: unknown) => log(`  stopping ${target.id} failed: ${(err as Error).message}`));
-          running = false;
-        }
+        await target.start();
+        running.add(target);
+      } catch (err) {
+        rows.push({ workload, target: target.id, size: "-", metrics: {}, error: `${target.id} did not start: ${(err as Error).message.split("\n")[0]}` });
+        await target.stop().catch(() => {});
+        continue;
       }
     }
-    if (running) await target.stop().catch((err: unknown) => log(`  stopping ${target.id} failed: ${(err as Error).message}`));
+    try {
+      await runWorkload(workload, target, plan, rows, ctx, cacheDir);
+    } finally {
+      const last = order.filter(([, t]) => t === target).pop()?.[0] === workload;
+      if (!options.quick || last) await stop(target);
+    }
   }
+  for (const target of running) await stop(target);
 
   for (const row of rows) {
     const where = `${row.workload} ${row.size} on ${row.target}`;
