@@ -116,7 +116,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   }
   notes.push(
     "Latency is from a typist's send to a probe's applied update, both in the one load-generator process; most simulated clients only read frames, two probes per measured room apply every update.",
-    "Server CPU µs/update is the server process's user+system time over the measured window divided by the updates the typists sent in it (awareness handling included in the time, not in the count). Codewright on PostgreSQL does part of its work in the database server, which is not counted.",
+    "Server CPU µs/update is the server process's user+system time over the measured window divided by the updates the typists sent in it (awareness handling included in the time, not in the count). Codewright on PostgreSQL does part of its work in the database server, which is not counted there (it shows in other processes CPU %).",
     "Peers run with their defaults (Yjs gc on); Codewright keeps deleted content in draft rooms (gc off) so that past versions can be rebuilt.",
     "Hocuspocus peers store into memory through onStoreDocument (debounced, as their database extensions are), so a document unloaded after its last client leaves can be loaded again; the y-websocket server keeps every document in memory.",
     `Targets from the issue: hot-room p99 under ${TARGETS.hotRoomP99Ms} ms at ${TARGETS.hotRoomEditorsAtTarget} editors; idle under ${TARGETS.idleKiBPerConnection} KiB/connection; cold load first sync under ${TARGETS.coldFirstSyncMs} ms; publish under ${TARGETS.publishMs} ms; diff under ${TARGETS.diffMs} ms.`,

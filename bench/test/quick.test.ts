@@ -19,5 +19,5 @@ describe("pnpm bench --quick", () => {
       const idle = result.rows.find((r) => r.target === target && r.workload === "idle");
       expect(idle?.metrics.failures, target).toBe(0);
     }
-  }, 240_000);
+  }, 400_000);
 });
