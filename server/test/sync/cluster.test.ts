@@ -6,7 +6,7 @@ import { makeStandard, makeUser, type TestUser } from "../helper";
 import { appendParagraph, bodyXml, connectClient, eventually, makeSection, storedBodyXml, waitFor, type Client } from "./helpers";
 import { scratchPostgres, startServerProcess, type ServerProcess } from "./processes";
 
-describe.skipIf(!process.env.TEST_DATABASE_URL)("two server processes sharing PostgreSQL", () => {
+describe.skipIf(!process.env.TEST_DATABASE_URL)("two server processes sharing PostgreSQL", { timeout: 60_000 }, () => {
   let scratch: Awaited<ReturnType<typeof scratchPostgres>>;
   let database: DatabaseHandle;
   let one: ServerProcess;

@@ -7,8 +7,9 @@ import type WebSocket from "ws";
 import { openDatabase, type DatabaseHandle } from "../../src/db/connect";
 import { migrateToLatest } from "../../src/db/migrate";
 import { loadRoomDoc } from "../../src/domain/room-log";
-import { databaseKinds, makeStandard, makeUser } from "../helper";
-import { appendParagraph, connectClient, makeSection, sleep, waitFor, type Client } from "./helpers";
+import { buildApp } from "../../src/app";
+import { databaseKinds, makeStandard, makeUser, testConfig } from "../helper";
+import { appendParagraph, bodyXml, connectClient, listenSync, makeSection, sleep, waitFor, type Client } from "./helpers";
 import { scratchPostgres, startServerProcess, type ServerProcess } from "./processes";
 
 describe.each(databaseKinds)("sync durability when the server process is killed (%s)", (kind) => {
@@ -17,7 +18,7 @@ describe.each(databaseKinds)("sync durability when the server process is killed 
     for (const clean of cleanups.reverse()) await clean();
   });
 
-  it("every update a client received from the server is in the database after SIGKILL", async () => {
+  it("every update a client received is in the database after SIGKILL, and a restart serves it", async () => {
     // Each database is opened by the test before and after, and by the server process in between.
     let open: () => Promise<DatabaseHandle>;
     let env: Record<string, string>;
@@ -76,9 +77,21 @@ describe.each(databaseKinds)("sync durability when the server process is killed 
       const missing = received.filter((u) => !Y.snapshotContainsUpdate(snapshot, u));
       expect(received.length).toBeGreaterThan(90);
       expect(missing.length).toBe(0);
+
+      // A server started again on the same data serves all of it.
+      const app = await buildApp({ config: testConfig(), database: after, logger: false });
+      try {
+        const late = connectClient(await listenSync(app), room, { token: editor.token });
+        clients.push(late);
+        await late.synced();
+        expect(bodyXml(late.doc)).toBe(bodyXml(stored));
+        expect(bodyXml(late.doc)).toContain(`typist 1 keystroke`);
+      } finally {
+        await app.close();
+      }
       stored.destroy();
     } finally {
       await after.close();
     }
-  });
+  }, 180_000);
 });

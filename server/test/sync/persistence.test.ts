@@ -1,51 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import * as Y from "yjs";
 import { buildApp } from "../../src/app";
-import { openDatabase } from "../../src/db/connect";
-import { migrateToLatest } from "../../src/db/migrate";
 import { appendUpdates, compactRoom, loadRoomDoc } from "../../src/domain/room-log";
 import { addMember, databaseKinds, makeStandard, makeUser, startTestApp, testConfig, type TestApp, type TestUser } from "../helper";
 import { appendParagraph, bodyXml, connectClient, listenSync, logRowCount, makeSection, paragraphUpdate, storedBodyXml, waitFor, type Client } from "./helpers";
 import type { StandardRow } from "../../src/db/tables/standards";
-
-describe("sync persistence across a restart (pglite directory)", () => {
-  const dir = mkdtempSync(join(tmpdir(), "codewright-sync-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it("keeps the content when the server restarts on the same data directory", async () => {
-    const config = testConfig({ dataDir: dir });
-    let database = await openDatabase({ dataDir: dir });
-    await migrateToLatest(database.db);
-    const standard = await makeStandard(database.db);
-    const editor = await makeUser(database.db);
-    const room = await makeSection(database.db, standard);
-    await database.db.insertInto("memberships").values({ standard_id: standard.id, user_id: editor.id, role: "editor" }).execute();
-
-    let app = await buildApp({ config, database, logger: false });
-    let base = await listenSync(app);
-    const writer = connectClient(base, room, { token: editor.token });
-    await writer.synced();
-    appendParagraph(writer.doc, "survives a restart");
-    await waitFor(() => app.sync.roomStats(room)?.lastSeq === "2", "stored");
-    writer.destroy();
-    await app.close();
-    await database.close();
-
-    database = await openDatabase({ dataDir: dir });
-    app = await buildApp({ config, database, logger: false });
-    base = await listenSync(app);
-    const reader = connectClient(base, room, { token: editor.token });
-    await reader.synced();
-    expect(bodyXml(reader.doc)).toContain("survives a restart");
-    reader.destroy();
-    await app.close();
-    await database.close();
-  });
-});
 
 describe.each(databaseKinds)("sync persistence (%s)", (kind) => {
   let t: TestApp;
@@ -70,6 +30,26 @@ describe.each(databaseKinds)("sync persistence (%s)", (kind) => {
   afterAll(async () => {
     for (const c of clients) c.destroy();
     await t?.close();
+  });
+
+  it("keeps the content when a server closes and another starts on the same database", async () => {
+    const room = await makeSection(t.db, standard);
+    const first = await buildApp({ config: t.config, database: t.database, logger: false });
+    const writer = track(connectClient(await listenSync(first), room, { token: editor.token }, { reconnect: false }));
+    await writer.synced();
+    appendParagraph(writer.doc, "survives a restart");
+    await waitFor(() => first.sync.roomStats(room)?.lastSeq === "2", "stored");
+    await first.close();
+    await waitFor(() => writer.closes.length === 1, "the writer was disconnected");
+
+    const second = await buildApp({ config: t.config, database: t.database, logger: false });
+    try {
+      const reader = track(connectClient(await listenSync(second), room, { token: other.token }));
+      await reader.synced();
+      expect(bodyXml(reader.doc)).toContain("survives a restart");
+    } finally {
+      await second.close();
+    }
   });
 
   it("pauses saving when the log cannot be written, then stores the resent change exactly once", async () => {
