@@ -66,6 +66,10 @@ export const WORKFLOW_MATRIX: Record<string, Entry> = {
     allowed: AUTHOR,
     build: async (w, t) => ({ method: "POST", url: `/api/proposals/${(await proposal(t, w)).id}/co-authors`, payload: { userId: w.users.voter.id } }),
   },
+  "GET /api/proposals/:id/co-authors/candidates": {
+    allowed: AUTHOR,
+    build: async (w, t) => ({ method: "GET", url: `/api/proposals/${(await proposal(t, w)).id}/co-authors/candidates` }),
+  },
   "DELETE /api/proposals/:id/co-authors/:userId": {
     allowed: AUTHOR,
     build: async (w, t) => {

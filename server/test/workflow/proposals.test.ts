@@ -77,8 +77,12 @@ describe.each(databaseKinds)("proposal lifecycle on %s", (kind) => {
     const url = `/api/proposals/${id}/co-authors`;
     await refusedFor([["co-author-to-be", w.users.coAuthor], ["editor", w.users.editor]], "POST", url, { userId: w.users.coAuthor.id }, [403]);
     await refusedFor([["a non-member as co-author", w.users.author]], "POST", url, { userId: w.users.nonMember.id }, [400], "not_a_member");
+    const candidates = async () => (await w.ok(w.users.author, "GET", `${url}/candidates`)).candidates.map((u: { displayName: string }) => u.displayName);
+    expect(await candidates()).toEqual(["Co-author", "Contributor", "Editor", "Second voter", "Voter"]);
+    await refusedFor([["contributor", w.users.contributor]], "GET", `${url}/candidates`, undefined, [403]);
     const res = await w.ok(w.users.author, "POST", url, { userId: w.users.coAuthor.id });
     expect(res.coAuthors).toEqual([{ id: w.users.coAuthor.id, displayName: "Co-author" }]);
+    expect(await candidates()).toEqual(["Contributor", "Editor", "Second voter", "Voter"]);
     expect((await w.ok(w.users.coAuthor, "PATCH", `/api/proposals/${id}`, { rationale: "Better reasons." })).rationale).toBe("Better reasons.");
     expect((await w.ok(w.users.coAuthor, "POST", `/api/proposals/${id}/sections/${w.sections.a.id}/fork`)).room).toBe(`proposal.${id}.${w.sections.a.id}`);
     await refusedFor([["co-author", w.users.coAuthor]], "POST", `/api/proposals/${id}/submit`, undefined, [403]);

@@ -11,6 +11,7 @@ export {
   withdrawProposal,
   addCoAuthor,
   removeCoAuthor,
+  coAuthorCandidates,
   castVote,
   tallyOf,
   listProposals,

@@ -260,6 +260,26 @@ export async function removeCoAuthor(ctx: DomainContext, id: string, actor: Acto
   return coAuthors;
 }
 
+/**
+ * The members of the proposal's standard its author may invite as co-authors: not the author,
+ * not a co-author already, not disabled; by name. The author only (a member list is otherwise
+ * for editors), so that inviting does not need anyone's id from elsewhere.
+ */
+export async function coAuthorCandidates(db: Db, id: string, actor: Actor | null): Promise<UserRef[]> {
+  const { access, proposal, facts } = await accessToProposal(db, id, actor);
+  assertProposalAuthor(access, facts);
+  const rows = await db
+    .selectFrom("memberships")
+    .innerJoin("users", "users.id", "memberships.user_id")
+    .select(["users.id", "users.display_name"])
+    .where("memberships.standard_id", "=", proposal.standard_id)
+    .where("users.disabled_at", "is", null)
+    .where("users.id", "not in", [facts.authorId, ...facts.coAuthorIds])
+    .orderBy("users.display_name")
+    .execute();
+  return rows.map((r) => ({ id: r.id, displayName: r.display_name }));
+}
+
 export async function coAuthorsOf(db: Db, proposalId: string): Promise<UserRef[]> {
   const rows = await db
     .selectFrom("proposal_co_authors")

@@ -15,6 +15,7 @@ import {
   RejectProposalBody,
   Slug,
   Tally,
+  UserRef,
   UpdateProposalBody,
   UpdateProposalSectionBody,
   Uuid,
@@ -33,6 +34,7 @@ import {
   addProposalSection,
   castVote,
   changeProposalSection,
+  coAuthorCandidates,
   createProposal,
   deleteProposalSection,
   listProposals,
@@ -110,6 +112,12 @@ export default async function proposalRoutes(app: App, { ctx }: RouteOptions) {
       const coAuthors = await addCoAuthor(ctx, request.params.id, request.actor, request.body.userId);
       return { coAuthors };
     },
+  );
+
+  app.get(
+    "/api/proposals/:id/co-authors/candidates",
+    { schema: { tags, params: IdParams, response: responses({ 200: Type.Object({ candidates: Type.Array(UserRef) }) }, 401, 403, 404) } },
+    async (request) => ({ candidates: await coAuthorCandidates(ctx.db, request.params.id, request.actor) }),
   );
 
   app.delete(
