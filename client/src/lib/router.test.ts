@@ -9,6 +9,7 @@ describe("matchRoute", () => {
     ["/standards/", { name: "standards" }],
     ["/standards/building-code", { name: "standard", slug: "building-code" }],
     ["/standards/building-code/sections/0b6a", { name: "section", slug: "building-code", sectionId: "0b6a" }],
+    ["/standards/building-code/sections/0b6a/edit", { name: "editSection", slug: "building-code", sectionId: "0b6a" }],
     ["/account", { name: "account" }],
     ["/admin", { name: "adminUsers" }],
     ["/admin/users", { name: "adminUsers" }],
@@ -19,7 +20,7 @@ describe("matchRoute", () => {
     expect(matchRoute(path)).toEqual(route);
   });
 
-  it.each(["/nowhere", "/standards/a/sections", "/standards/a/sections/b/extra", "/admin/users/x", "/standards/%E0%A4%A"])("does not know %s", (path) => {
+  it.each(["/nowhere", "/standards/a/sections", "/standards/a/sections/b/extra", "/standards/a/sections/b/edit/x", "/admin/users/x", "/standards/%E0%A4%A"])("does not know %s", (path) => {
     expect(matchRoute(path)).toEqual({ name: "notFound", path });
   });
 
@@ -34,6 +35,7 @@ describe("matchRoute", () => {
     expect(paths.section("a b", "x/y")).toBe("/standards/a%20b/sections/x%2Fy");
     expect(matchRoute(paths.section("a b", "x/y"))).toEqual({ name: "section", slug: "a b", sectionId: "x/y" });
     expect(matchRoute(paths.adminMembers("std"))).toEqual({ name: "adminMembers", slug: "std" });
+    expect(matchRoute(paths.editSection("a b", "x/y"))).toEqual({ name: "editSection", slug: "a b", sectionId: "x/y" });
     expect(paths.signIn("/account")).toBe("/login?next=%2Faccount");
     expect(paths.signIn("//evil.example")).toBe("/login");
   });

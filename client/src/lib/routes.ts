@@ -11,6 +11,7 @@ export type Route =
   | { name: "signIn"; next: string | null }
   | { name: "standard"; slug: string }
   | { name: "section"; slug: string; sectionId: string }
+  | { name: "editSection"; slug: string; sectionId: string }
   | { name: "releases"; slug: string }
   | { name: "release"; slug: string; version: string; sectionId: string | null }
   | { name: "diff"; slug: string; from: string | null; to: string | null; layout: DiffLayout; changedOnly: boolean }
@@ -45,6 +46,8 @@ export const paths = {
   signIn: (next?: string | null) => (next && isLocalPath(next) && next !== "/login" ? `/login?next=${seg(next)}` : "/login"),
   standard: (slug: string) => `/standards/${seg(slug)}`,
   section: (slug: string, sectionId: string) => `/standards/${seg(slug)}/sections/${seg(sectionId)}`,
+  /** A section in edit mode (the live editor). */
+  editSection: (slug: string, sectionId: string) => `/standards/${seg(slug)}/sections/${seg(sectionId)}/edit`,
   releases: (slug: string) => `/standards/${seg(slug)}/releases`,
   /** A release's front page, or one of its sections at a stable address. */
   release: (slug: string, version: string, sectionId?: string | null) =>
@@ -90,6 +93,9 @@ export function matchRoute(pathname: string, search = ""): Route {
   if (a === "invite" && parts.length === 1) return { name: "invite" };
   if (a === "standards" && b !== undefined && (c === "releases" || c === "diff")) {
     return matchReleaseRoute(b, parts.slice(2), search) ?? { name: "notFound", path: pathname };
+  }
+  if (a === "standards" && b !== undefined && c === "sections" && d !== undefined && rest.length === 1 && rest[0] === "edit") {
+    return { name: "editSection", slug: b, sectionId: d };
   }
   if (a === "standards" && !extra) {
     if (b === undefined) return { name: "standards" };
