@@ -1,0 +1,193 @@
+import { existsSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { SectionDetail, SectionSummary } from "@codewright/shared";
+import { importStandard } from "../../src/domain/importer";
+import { addMember, makeUser, startTestApp, TEST_PASSWORD, type TestApp, type TestUser } from "../helper";
+import { CHROMIUM_PATH, CLIENT_DIST } from "./build-client";
+
+const SLUG = "coedit-code";
+
+const STANDARD = `# Co-editing Code
+
+A standard for the co-editing test.
+
+## Design {#CE-1}
+
+Decide what to defend first.
+
+## Testing {#CE-2}
+
+Fuzz every parser that reads external input.
+`;
+
+const hasChromium = existsSync(CHROMIUM_PATH);
+
+describe.skipIf(!hasChromium)("co-editing a section in the browser", () => {
+  let testApp: TestApp;
+  let browser: Browser;
+  let base: string;
+  let ada: TestUser;
+  let bob: TestUser;
+  let rita: TestUser;
+  let section: SectionSummary;
+  let design: SectionSummary;
+  // One signed-in browser each, shared by the tests below.
+  let adaPage: Page;
+  let bobPage: Page;
+  let ritaPage: Page;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    const buildProblem = inject("clientBuildProblem");
+    if (buildProblem) throw new Error(buildProblem);
+    testApp = await startTestApp("pglite", { clientDir: CLIENT_DIST });
+    await testApp.app.listen({ port: 0, host: "127.0.0.1" });
+    base = `http://127.0.0.1:${(testApp.app.server.address() as AddressInfo).port}`;
+
+    const { standard } = await importStandard(testApp.db, STANDARD, SLUG, null);
+    ada = await makeUser(testApp.db, { name: "Ada Editor" });
+    bob = await makeUser(testApp.db, { name: "Bob Editor" });
+    // Not a member: the standard is public, so she reads it and its rooms.
+    rita = await makeUser(testApp.db, { name: "Rita Reader" });
+    await addMember(testApp.app, standard, ada, "editor");
+    await addMember(testApp.app, standard, bob, "editor");
+    const list = await testApp.app.inject({ url: `/api/standards/${SLUG}/sections`, headers: ada.auth });
+    const sections = list.json<{ sections: SectionSummary[] }>().sections;
+    section = sections.find((s) => s.label === "CE-2")!;
+    design = sections.find((s) => s.label === "CE-1")!;
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    });
+    adaPage = await signedIn(ada);
+    bobPage = await signedIn(bob);
+    ritaPage = await signedIn(rita);
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await testApp?.close();
+  });
+
+  /** A browser of its own (cookies and all) for `user`, signed in through the sign-in page. */
+  async function signedIn(user: TestUser): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    // Three browsers and a server share the machine: allow for a slow one.
+    context.setDefaultTimeout(45_000);
+    const page = await context.newPage();
+    page.on("pageerror", (error) => pageErrors.push(`${user.display_name}: ${error.message}`));
+    await page.goto(`${base}/login`);
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("banner").getByRole("link", { name: `Signed in as ${user.display_name}` }).waitFor();
+    return page;
+  }
+
+  /** Opens the section, switches to edit mode and waits until the live text can be typed in. */
+  async function openEditor(page: Page) {
+    await page.goto(`${base}/standards/${SLUG}/sections/${section.id}`);
+    await page.getByRole("navigation", { name: "Mode" }).getByRole("link", { name: "Edit" }).click();
+    await page.waitForURL(`${base}/standards/${SLUG}/sections/${section.id}/edit`);
+    const text = page.getByRole("textbox", { name: `Text of ${section.number} ${section.title}` });
+    await text.and(page.locator('[contenteditable="true"]')).waitFor();
+    await page.getByText("Connected", { exact: true }).waitFor();
+    return text;
+  }
+
+  /** Types `words` as a new paragraph at the end of the text. */
+  async function appendParagraph(page: Page, words: string) {
+    await page.locator(".section-editor-text").click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type(words);
+  }
+
+  const editorText = (page: Page, words: string) => page.locator(".section-editor-text", { hasText: words });
+  const caretOf = (page: Page, user: TestUser) => page.locator(".ProseMirror-yjs-cursor", { hasText: user.display_name });
+
+  it("two editors see each other's text and named carets, a reader follows live, and the text is stored", { timeout: 180_000 }, async () => {
+    await openEditor(adaPage);
+    await openEditor(bobPage);
+
+    await ritaPage.goto(`${base}/standards/${SLUG}/sections/${section.id}`);
+    await ritaPage.getByText("Live · read-only", { exact: true }).waitFor();
+    expect(await ritaPage.getByRole("navigation", { name: "Mode" }).count(), "a reader gets no edit mode").toBe(0);
+
+    const fromAda = "Ada keeps corpora in version control.";
+    const fromBob = "Bob turns crashes into regression tests.";
+    await appendParagraph(adaPage, fromAda);
+    await appendParagraph(bobPage, fromBob);
+
+    // Each sees the other's words and caret, labelled with the name the server stamped.
+    await editorText(adaPage, fromBob).waitFor();
+    await editorText(bobPage, fromAda).waitFor();
+    await caretOf(adaPage, bob).waitFor();
+    await caretOf(bobPage, ada).waitFor();
+    expect(await caretOf(adaPage, ada).count(), "no caret of one's own").toBe(0);
+
+    // The presence list names the other editor.
+    await adaPage.locator(".presence").getByText(bob.display_name).waitFor();
+
+    // The reader sees both as they arrive, with nowhere to type.
+    await ritaPage.locator(".section-body", { hasText: fromAda }).waitFor();
+    await ritaPage.locator(".section-body", { hasText: fromBob }).waitFor();
+    expect(await ritaPage.locator('[contenteditable="true"]').count()).toBe(0);
+    await ritaPage.locator(".presence").getByText(ada.display_name).waitFor();
+
+    // Undo takes back only one's own typing.
+    await adaPage.keyboard.press("Control+z");
+    await editorText(bobPage, fromAda).waitFor({ state: "detached" });
+    expect(await editorText(adaPage, fromBob).count()).toBe(1);
+    await adaPage.keyboard.press("Control+Shift+z");
+    await editorText(bobPage, fromAda).waitFor();
+
+    // A cross-reference found by a word of its target's title, chosen with the keyboard.
+    await adaPage.getByRole("button", { name: "Cross-reference" }).click();
+    await adaPage.getByRole("combobox", { name: /Find a section/ }).fill("desi");
+    await adaPage.getByRole("option", { name: /Design/, selected: true }).waitFor();
+    await adaPage.keyboard.press("Enter");
+    const xref = ritaPage.locator(`.section-body a.xref[data-section="${design.id}"]`);
+    await xref.waitFor();
+    expect(await xref.innerText()).toBe(design.number);
+
+    // After a reload the text comes back from the server; the API reads the same.
+    await adaPage.reload();
+    const reloaded = adaPage.getByRole("textbox", { name: `Text of ${section.number} ${section.title}` });
+    await reloaded.and(adaPage.locator('[contenteditable="true"]')).waitFor();
+    expect(await reloaded.innerText()).toContain(fromAda);
+    expect(await reloaded.innerText()).toContain(fromBob);
+    const stored = (await testApp.app.inject({ url: `/api/standards/${SLUG}/sections/${section.id}`, headers: rita.auth })).json<SectionDetail>();
+    expect(stored.text).toContain(fromAda);
+    expect(stored.text).toContain(fromBob);
+    expect(JSON.stringify(stored.content)).toContain(`"section":"${design.id}"`);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("keeps writing offline, counts the unsaved changes and merges them on reconnect", { timeout: 180_000 }, async () => {
+    await openEditor(adaPage);
+    await openEditor(bobPage);
+
+    await bobPage.context().setOffline(true);
+    await bobPage.getByText(/^Offline/).waitFor();
+    const offline = "Written while offline.";
+    await appendParagraph(bobPage, offline);
+    await bobPage.getByText(/^Offline · \d+ unsaved changes?$/).waitFor();
+
+    const online = "Written meanwhile online.";
+    await appendParagraph(adaPage, online);
+
+    await bobPage.context().setOffline(false);
+    await bobPage.getByText("Connected", { exact: true }).waitFor();
+    await editorText(adaPage, offline).waitFor();
+    await editorText(bobPage, online).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+});
