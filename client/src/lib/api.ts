@@ -21,6 +21,28 @@ import type {
   UpdateUserBody,
   User,
 } from "@codewright/shared";
+import type {
+  ActivityItem,
+  AddProposalSectionBody,
+  CommentListQuery,
+  CommentThread,
+  CreateCommentBody,
+  CreateProposalBody,
+  DispositionBody,
+  ProposalCreated,
+  ProposalDetail,
+  ProposalDiff,
+  ProposalPreview,
+  ProposalSection,
+  ProposalState,
+  ProposalSummary,
+  Tally,
+  UpdateProposalBody,
+  UpdateProposalSectionBody,
+  UserRef,
+  Vote,
+  VoteBody,
+} from "@codewright/shared";
 
 /**
  * A failed API call: the server's stable `code` (`forbidden`, `not_found` …) and its
@@ -201,6 +223,132 @@ export class ApiClient {
   diff(slug: string, from: string, to: string): Promise<ReleaseDiff> {
     const query = new URLSearchParams({ from, to });
     return this.#request("GET", `/api/standards/${segment(slug)}/diff?${query}`);
+  }
+
+  // Proposals
+
+  /** The standard's proposals, newest first; `state` keeps only those in that state. */
+  async proposals(slug: string, state?: ProposalState): Promise<ProposalSummary[]> {
+    const query = state ? `?${new URLSearchParams({ state })}` : "";
+    return (await this.#request<{ proposals: ProposalSummary[] }>("GET", `/api/standards/${segment(slug)}/proposals${query}`)).proposals;
+  }
+
+  /** Starts a draft proposal (members). */
+  createProposal(slug: string, body: CreateProposalBody): Promise<ProposalCreated> {
+    return this.#request("POST", `/api/standards/${segment(slug)}/proposals`, body);
+  }
+
+  /** A proposal with its outline, votes, tally, timeline and what the caller may do. Throws `not_found` (404). */
+  proposal(id: string): Promise<ProposalDetail> {
+    return this.#request("GET", `/api/proposals/${segment(id)}`);
+  }
+
+  /** Changes the title or rationale (its authors, while a draft). Throws `proposal_not_draft` (409). */
+  updateProposal(id: string, change: UpdateProposalBody): Promise<ProposalDetail> {
+    return this.#request("PATCH", `/api/proposals/${segment(id)}`, change);
+  }
+
+  /** Members the author may invite as co-authors (the author only). */
+  async coAuthorCandidates(id: string): Promise<UserRef[]> {
+    return (await this.#request<{ candidates: UserRef[] }>("GET", `/api/proposals/${segment(id)}/co-authors/candidates`)).candidates;
+  }
+
+  /** Invites a member as co-author (the author only). Throws `not_a_member` (400). */
+  async addCoAuthor(id: string, userId: string): Promise<UserRef[]> {
+    return (await this.#request<{ coAuthors: UserRef[] }>("POST", `/api/proposals/${segment(id)}/co-authors`, { userId })).coAuthors;
+  }
+
+  async removeCoAuthor(id: string, userId: string): Promise<UserRef[]> {
+    return (await this.#request<{ coAuthors: UserRef[] }>("DELETE", `/api/proposals/${segment(id)}/co-authors/${segment(userId)}`)).coAuthors;
+  }
+
+  /** Adds a section to the proposal's outline. Throws `label_taken` (409), `invalid_parent` (400). */
+  addProposalSection(id: string, body: AddProposalSectionBody): Promise<ProposalSection> {
+    return this.#request("POST", `/api/proposals/${segment(id)}/sections`, body);
+  }
+
+  /** Moves, retitles or relabels a section of the proposal. Throws `invalid_move` (400), `label_taken` (409). */
+  updateProposalSection(id: string, sectionId: string, change: UpdateProposalSectionBody): Promise<ProposalSection> {
+    return this.#request("PATCH", `/api/proposals/${segment(id)}/sections/${segment(sectionId)}`, change);
+  }
+
+  /** Deletes a section (and its subsections) from the proposal; resolves to the ids removed. */
+  async deleteProposalSection(id: string, sectionId: string): Promise<string[]> {
+    return (await this.#request<{ removed: string[] }>("DELETE", `/api/proposals/${segment(id)}/sections/${segment(sectionId)}`)).removed;
+  }
+
+  /** Forks a section into the proposal's own room (its authors, while a draft); resolves to the room. */
+  async forkProposalSection(id: string, sectionId: string): Promise<string> {
+    return (await this.#request<{ room: string }>("POST", `/api/proposals/${segment(id)}/sections/${segment(sectionId)}/fork`)).room;
+  }
+
+  /**
+   * Moves the proposal on: `submit` (draft → open), `reopen` (open → draft) and `withdraw`, by its
+   * author. Throws `proposal_not_open` / `proposal_not_draft` (409) from the wrong state.
+   */
+  transitionProposal(id: string, verb: "submit" | "reopen" | "withdraw"): Promise<ProposalDetail> {
+    return this.#request("POST", `/api/proposals/${segment(id)}/${verb}`);
+  }
+
+  /** Accepts and merges (editors). Without a note, throws `reason_required` (400) when the tally does not pass. */
+  acceptProposal(id: string, note?: string): Promise<ProposalDetail> {
+    return this.#request("POST", `/api/proposals/${segment(id)}/accept`, note ? { note } : {});
+  }
+
+  /** Rejects (editors); the reason is required. */
+  rejectProposal(id: string, reason: string): Promise<ProposalDetail> {
+    return this.#request("POST", `/api/proposals/${segment(id)}/reject`, { reason });
+  }
+
+  /** Casts or changes the caller's vote. Throws `reason_required` (400) for a disapproval without reason. */
+  vote(id: string, body: VoteBody): Promise<{ tally: Tally; vote: Vote }> {
+    return this.#request("PUT", `/api/proposals/${segment(id)}/vote`, body);
+  }
+
+  /** The proposal against its base. */
+  proposalDiff(id: string): Promise<ProposalDiff> {
+    return this.#request("GET", `/api/proposals/${segment(id)}/diff`);
+  }
+
+  /** Today's draft against the draft if the proposal were accepted now, with what would not merge. */
+  proposalPreview(id: string): Promise<ProposalPreview> {
+    return this.#request("GET", `/api/proposals/${segment(id)}/preview`);
+  }
+
+  // Comments
+
+  /** Comment threads, as `CommentListQuery` selects them. */
+  async comments(query: CommentListQuery): Promise<CommentThread[]> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, value);
+    return (await this.#request<{ comments: CommentThread[] }>("GET", `/api/comments?${params}`)).comments;
+  }
+
+  /** Starts a thread. Throws `invalid_anchor` (400) when the anchored text is not found. */
+  createComment(body: CreateCommentBody): Promise<CommentThread> {
+    return this.#request("POST", "/api/comments", body);
+  }
+
+  reply(threadId: string, body: string): Promise<CommentThread> {
+    return this.#request("POST", `/api/comments/${segment(threadId)}/replies`, { body });
+  }
+
+  /** Resolves or reopens a thread (its author, or an editor). */
+  setCommentState(threadId: string, to: "resolved" | "open"): Promise<CommentThread> {
+    return this.#request("POST", `/api/comments/${segment(threadId)}/${to === "resolved" ? "resolve" : "reopen"}`);
+  }
+
+  /** Records the disposition of a public comment (editors). */
+  dispose(threadId: string, body: DispositionBody): Promise<CommentThread> {
+    return this.#request("PUT", `/api/comments/${segment(threadId)}/disposition`, body);
+  }
+
+  // Activity
+
+  /** The signed-in user's activity, newest first; `after` keeps only what is newer than that item. */
+  async activity(after?: string): Promise<ActivityItem[]> {
+    const query = after ? `?${new URLSearchParams({ after })}` : "";
+    return (await this.#request<{ items: ActivityItem[] }>("GET", `/api/me/activity${query}`)).items;
   }
 }
 
