@@ -45,50 +45,50 @@ export function parseRoomLogNotice(payload: string | undefined): RoomLogNotice |
   }
 }
 
-/** Takes `count` sequence numbers of the room and returns the first; locks the room's row until commit. */
-async function allocate(trx: Db, room: string, count: number): Promise<bigint> {
-  const row = await trx
-    .insertInto("rooms")
-    .values({ room, next_seq: String(count + 1) })
-    .onConflict((oc) => oc.column("room").doUpdateSet({ next_seq: sql`rooms.next_seq + ${count}` }))
-    .returning(sql<string>`next_seq - ${count}`.as("first"))
-    .executeTakeFirstOrThrow();
-  return BigInt(row.first);
-}
-
-async function insertRows(trx: Db, room: string, first: bigint, updates: LoggedUpdate[]): Promise<bigint[]> {
-  const seqs = updates.map((_, i) => first + BigInt(i));
-  await trx
-    .insertInto("room_updates")
-    .values(updates.map((u, i) => ({ room, seq: seqs[i]!.toString(), data: u.data, author_id: u.authorId })))
-    .execute();
-  await sql`select pg_notify(${ROOM_LOG_CHANNEL} || current_schema(), ${JSON.stringify({ room, seq: seqs[seqs.length - 1]!.toString() })})`.execute(trx);
-  return seqs;
+/**
+ * Appends in one statement: takes `updates.length` seqs from the room's counter (locking its row
+ * until the statement's transaction ends), inserts the rows and announces them. Atomic on its own;
+ * inside a caller's transaction, it commits with it. Returns the first seq.
+ */
+async function append(db: Db, room: string, updates: LoggedUpdate[]): Promise<bigint> {
+  const n = updates.length;
+  const rows = sql.join(updates.map((u, i) => sql`(${u.data}::bytea, ${u.authorId}::uuid, ${i}::int)`));
+  const result = await sql<{ first: string }>`
+    with alloc as (
+      insert into rooms (room, next_seq) values (${room}, ${n + 1})
+      on conflict (room) do update set next_seq = rooms.next_seq + ${n}
+      returning next_seq - ${n} as first
+    ), stored as (
+      insert into room_updates (room, seq, data, author_id)
+      select ${room}, alloc.first + v.i, v.data, v.author from alloc, (values ${rows}) as v(data, author, i)
+      returning seq
+    )
+    select alloc.first::text as first,
+      pg_notify(${ROOM_LOG_CHANNEL} || current_schema(), json_build_object('room', ${room}::text, 'seq', (alloc.first + ${n - 1})::text)::text)
+    from alloc`.execute(db);
+  return BigInt(result.rows[0]!.first);
 }
 
 /**
- * Appends updates to a room's log in order, in the caller's transaction when given one (else in
- * its own). Returns the sequence numbers assigned. Rooms that are live in some process hear of it;
- * prefer the sync service's `applyServerUpdate` for rooms that may have clients, so they see it at once.
+ * Appends updates to a room's log in order, in the caller's transaction when given one. Returns
+ * the sequence numbers assigned. Rooms that are live in some process hear of it; prefer the sync
+ * service's `applyServerUpdate` for rooms that may have clients, so they see it at once.
  */
 export async function appendUpdates(db: Db, room: string, updates: LoggedUpdate[]): Promise<bigint[]> {
   if (updates.length === 0) return [];
-  if (!db.isTransaction) return (db as Kysely<Database>).transaction().execute((trx) => appendUpdates(trx, room, updates));
-  const first = await allocate(db, room, updates.length);
-  return insertRows(db, room, first, updates);
+  const first = await append(db, room, updates);
+  return updates.map((_, i) => first + BigInt(i));
 }
 
 /**
  * Appends for a live room that has seen every row up to `knownSeq`. Also returns the rows others
- * stored after `knownSeq` and before these (already committed: the row lock orders writers).
- * Must run in a transaction.
+ * stored after `knownSeq` and before these: they committed before this append could take the
+ * room's counter, so they are visible once it returns.
  */
-export async function appendAfter(trx: Db, room: string, knownSeq: bigint, updates: LoggedUpdate[]): Promise<{ seqs: bigint[]; earlier: LogRow[] }> {
-  if (!trx.isTransaction) throw new Error("appendAfter must run in a transaction.");
-  const first = await allocate(trx, room, updates.length);
-  const earlier = first > knownSeq + 1n ? await readRows(trx, room, knownSeq, first) : [];
-  const seqs = await insertRows(trx, room, first, updates);
-  return { seqs, earlier };
+export async function appendAfter(db: Db, room: string, knownSeq: bigint, updates: LoggedUpdate[]): Promise<{ seqs: bigint[]; earlier: LogRow[] }> {
+  const first = await append(db, room, updates);
+  const earlier = first > knownSeq + 1n ? await readRows(db, room, knownSeq, first) : [];
+  return { seqs: updates.map((_, i) => first + BigInt(i)), earlier };
 }
 
 async function readRows(db: Db, room: string, afterSeq: bigint, beforeSeq?: bigint): Promise<LogRow[]> {

@@ -38,8 +38,8 @@ export interface StoredBatch {
 }
 
 /**
- * Group commit: stores a tick's updates in one transaction, one row per author (their updates
- * merged, so attribution is kept). `knownSeq` is the last seq the room has applied.
+ * Group commit: stores a tick's updates in one statement (one round trip, atomic), one row per
+ * author (their updates merged, so attribution is kept). `knownSeq` is the last seq the room has applied.
  * Throws whatever the database throws; then nothing was stored.
  */
 export async function storeBatch(db: Kysely<Database>, room: string, knownSeq: bigint, batch: StoredUpdate[]): Promise<StoredBatch> {
@@ -50,6 +50,6 @@ export async function storeBatch(db: Kysely<Database>, room: string, knownSeq: b
     else byAuthor.set(u.authorId, [u.update]);
   }
   const rows = [...byAuthor].map(([authorId, updates]) => ({ authorId, data: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates) }));
-  const { seqs, earlier } = await db.transaction().execute((trx) => appendAfter(trx, room, knownSeq, rows));
+  const { seqs, earlier } = await appendAfter(db, room, knownSeq, rows);
   return { lastSeq: seqs[seqs.length - 1]!, rows: rows.length, earlier };
 }

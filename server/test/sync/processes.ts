@@ -26,6 +26,12 @@ export interface ServerProcess {
 }
 
 const serverDir = resolve(import.meta.dirname, "../..");
+
+// Children must not outlive the test process, even when a test times out while one starts.
+const children = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
 const entry = resolve(serverDir, "src/server.ts");
 
 /**
@@ -43,8 +49,9 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
     env: { ...base, HOST: "127.0.0.1", PORT: String(port), SEED: "none", LOG_LEVEL: "warn", ADMIN_EMAIL: "admin@example.org", ADMIN_PASSWORD: "a long admin password", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  children.add(child);
   const output: string[] = [];
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  const exited = new Promise<void>((done) => child.once("exit", () => (children.delete(child), done())));
   await new Promise<void>((done, fail) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
