@@ -86,6 +86,9 @@ describe.each(databaseKinds)("publishing releases (%s)", (kind) => {
       ["2026", "2025"],
       ["2025", null],
     ]);
+    const errata = await get(`/api/standards/${standard.slug}/releases/2026.1%2Berrata`);
+    expect(errata.statusCode).toBe(200);
+    expect(errata.json().version).toBe("2026.1+errata");
     const second = (await get(`/api/standards/${standard.slug}/releases/2026`)).json() as Release;
     expect(second.previousVersion).toBe("2025");
     expect(second.notes).toBe("Analysis on merges.");

@@ -38,15 +38,18 @@ describe.each(databaseKinds)("a 2,000-section standard (%s)", (kind) => {
 
     const signer = await ReleaseSigner.open(t.db, t.dataDir);
     await publishRelease(t.db, standard, { version: "0.9" }, null, signer); // warm up, as a running server is
-    // The best of two: timing on a shared machine is noisy, and the bound is for the work itself.
+    // On a shared test machine the wall clock mostly measures the neighbours, so the bound is on
+    // the CPU time this process spends (PGlite runs in it); the benchmark times the wall clock.
     const timed = async (version: string) => {
+      const cpu = process.cpuUsage();
       const started = performance.now();
       const row = await publishRelease(t.db, standard, { version }, null, signer);
-      return { release: JSON.parse(row.document) as Release, ms: performance.now() - started };
+      const used = process.cpuUsage(cpu);
+      return { release: JSON.parse(row.document) as Release, cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - started };
     };
     const a = await timed("1.0");
     const b = await timed("1.1");
-    expect(Math.min(a.ms, b.ms)).toBeLessThan(2000);
+    expect(Math.min(a.cpuMs, b.cpuMs), `wall clock ${Math.round(a.wallMs)} and ${Math.round(b.wallMs)} ms`).toBeLessThan(2000);
     const first = a.release;
     const second = b.release;
     expect(first.sections).toHaveLength(40);
