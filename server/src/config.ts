@@ -30,6 +30,12 @@ export interface SyncSettings {
   compactSettleMs: number;
   /** Ping interval; a connection that has not answered the previous ping is dropped, ms. Default 30 s. */
   keepAliveMs: number;
+  /**
+   * How long accepted updates wait to be stored and sent together, ms. 0 (default): until the end
+   * of the current tick. A few ms merge more updates into each transaction and frame, at that cost
+   * in latency.
+   */
+  flushDelayMs: number;
 }
 
 /** Sync and HTTP limits; each configurable, each with a sane default. */
@@ -82,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       compactAfterRows: int(env, "SYNC_COMPACT_AFTER_ROWS", 1000),
       compactSettleMs: int(env, "SYNC_COMPACT_SETTLE_MS", 10_000),
       keepAliveMs: int(env, "SYNC_KEEPALIVE_MS", 30_000),
+      flushDelayMs: int(env, "SYNC_FLUSH_DELAY_MS", 0),
     },
   };
 }

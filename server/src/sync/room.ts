@@ -304,14 +304,17 @@ export class Room {
     this.#pendingBytes += p.update.length;
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
-    // One tick's worth of updates goes into one transaction; while a store is running, the next
-    // batch keeps growing, so a busy room costs one round trip per batch, not per keystroke.
-    setImmediate(() => {
+    // One tick's worth of updates (or flushDelayMs' worth) is stored together; while a store is
+    // running the next batch keeps growing, so a busy room costs one round trip per batch, not
+    // per keystroke.
+    const run = () => {
       void this.#queue.run(async () => {
         this.#flushScheduled = false;
         await this.flush();
       });
-    });
+    };
+    if (this.ctx.settings.flushDelayMs > 0) setTimeout(run, this.ctx.settings.flushDelayMs);
+    else setImmediate(run);
   }
 
   private async flush(): Promise<void> {

@@ -18,6 +18,7 @@ import {
   type Client,
 } from "./helpers";
 import type { StandardRow } from "../../src/db/tables/standards";
+import { buildApp } from "../../src/app";
 
 describe.each(databaseKinds)("sync rooms (%s)", (kind) => {
   let t: TestApp;
@@ -145,6 +146,30 @@ describe.each(databaseKinds)("sync rooms (%s)", (kind) => {
     writer.ws.close();
     watcher.ws.close();
     doc.destroy();
+  });
+
+  it("with a flush delay, updates of a few milliseconds share one row and one frame", async () => {
+    const app = await buildApp({ config: { ...t.config, sync: { ...t.config.sync, flushDelayMs: 60 } }, database: t.database, logger: false });
+    try {
+      const delayed = await listenSync(app);
+      const room = await makeSection(t.db, standard);
+      const watcher = await rawSocket(delayed, room, { token: reader.token });
+      const writer = await rawSocket(delayed, room, { token: editor.token });
+      await waitFor(() => writer.frames.length > 0 && watcher.frames.length > 0, "both connected");
+      const rowsBefore = await logRowCount(t.db, room);
+      for (let i = 0; i < 4; i++) {
+        writer.send(frames.update(paragraphUpdate(`spread ${i}`)));
+        await sleep(5);
+      }
+      await waitFor(() => watcher.frames.some((f) => frameKind(f) === "sync:2"), "the watcher got them");
+      await sleep(150);
+      expect(watcher.frames.filter((f) => frameKind(f) === "sync:2").length).toBe(1);
+      expect((await logRowCount(t.db, room)) - rowsBefore).toBe(1);
+      writer.ws.close();
+      watcher.ws.close();
+    } finally {
+      await app.close();
+    }
   });
 
   it("server writes go through the room: clients see them live, the log records the author", async () => {
