@@ -16,7 +16,7 @@ describe.each(databaseKinds)("a 2,000-section standard (%s)", (kind) => {
   });
   afterAll(() => t?.close());
 
-  it("publishes in under 2 s, and two of its releases diff in under 200 ms", async () => {
+  it("publishes complete, valid releases and diffs two of them (speed is measured by pnpm bench)", async () => {
     const standard = await makeStandard(t.db);
     // 40 groups of 49 elements, each with a few blocks of text; written in bulk, as an import would.
     const sections: Array<{ id: string; standard_id: string; parent_id: string | null; position: number; label: string; title: string; room: string; deleted_at: null }> = [];
@@ -37,35 +37,16 @@ describe.each(databaseKinds)("a 2,000-section standard (%s)", (kind) => {
     for (let k = 0; k < updates.length; k += 500) await t.db.insertInto("room_updates").values(updates.slice(k, k + 500)).execute();
 
     const signer = await ReleaseSigner.open(t.db, t.dataDir);
-    await publishRelease(t.db, standard, { version: "0.9" }, null, signer); // warm up, as a running server is
-    // On a shared test machine the wall clock mostly measures the neighbours, so the bound is on
-    // the CPU time this process spends (PGlite runs in it); the benchmark times the wall clock.
-    const timed = async (version: string) => {
-      const cpu = process.cpuUsage();
-      const started = performance.now();
-      const row = await publishRelease(t.db, standard, { version }, null, signer);
-      const used = process.cpuUsage(cpu);
-      return { release: JSON.parse(row.document) as Release, cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - started };
-    };
-    const a = await timed("1.0");
-    const b = await timed("1.1");
-    expect(Math.min(a.cpuMs, b.cpuMs), `wall clock ${Math.round(a.wallMs)} and ${Math.round(b.wallMs)} ms`).toBeLessThan(2000);
-    const first = a.release;
-    const second = b.release;
+    const publish = async (version: string) => JSON.parse((await publishRelease(t.db, standard, { version }, null, signer)).document) as Release;
+    const first = await publish("1.0");
+    const second = await publish("1.1");
     expect(first.sections).toHaveLength(40);
     expect(first.sections[39]!.children[48]!.number).toBe("40.49");
     expect(releaseSchemaErrors(first)).toBeNull();
+    expect(second.previousVersion).toBe("1.0");
 
     second.sections[3]!.children[5]!.content = { type: "doc", content: [paragraph("Changed.")] } as Release["sections"][number]["content"];
-    let diff = diffReleases(first, second);
-    // The best of a few runs, as the engine's own timing test: a warm JIT and less noise from other processes.
-    let diffMs = Number.POSITIVE_INFINITY;
-    for (let run = 0; run < 3; run++) {
-      const started = performance.now();
-      diff = diffReleases(first, second);
-      diffMs = Math.min(diffMs, performance.now() - started);
-    }
-    expect(diffMs).toBeLessThan(200);
+    const diff = diffReleases(first, second);
     expect(diff.summary).toMatchObject({ modified: 1, unchanged: 1999 });
   });
 });

@@ -247,25 +247,17 @@ describe("diffReleases on a 2,000-section standard", () => {
       })),
     );
 
-  it("diffs two such releases well under 200 ms", () => {
+  it("diffs two such releases section by section (its speed is measured by pnpm bench)", () => {
     const from = large(() => undefined);
     const to = large(
       (g, e) => ((g * 49 + e) % 10 === 0 ? `${sentence(g * e, 12)} Except in tests.` : undefined),
       (ids) => [ids[1]!, ids[0]!, ...ids.slice(2)],
     );
     expect(from.sections.length * 50).toBe(2000);
-    // The best of a few runs: a warm JIT as in a long-running server, and less noise from other processes.
-    let elapsed = Number.POSITIVE_INFINITY;
-    let diff = diffReleases(from, to);
-    for (let run = 0; run < 5; run++) {
-      const start = performance.now();
-      diff = diffReleases(from, to);
-      elapsed = Math.min(elapsed, performance.now() - start);
-    }
+    const diff = diffReleases(from, to);
     expect(diff.summary.modified).toBe(196);
     expect(diff.summary.moved).toBe(40);
     expect(diff.sections).toHaveLength(2000);
-    expect(elapsed).toBeLessThan(200);
     for (const s of diff.sections.filter((x) => x.status.includes("modified"))) {
       expect(s.changes.filter((o) => o.op === "insert").map((o) => o.text)).toEqual([" Except in tests."]);
     }
