@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { databaseKinds, snapshotTables, startTestApp, type TestApp } from "../helper";
 import { buildWorkflowWorld, editRoom, paragraphs, roomText, textOf, type WorkflowWorld } from "./fixture";
-import { lowestActiveBaseSeq } from "../../src/domain/proposals";
+import { activeBaseSeqs, lowestActiveBaseSeq } from "../../src/domain/proposals";
+import { compactRoom } from "../../src/domain/room-log";
 
 describe.each(databaseKinds)("merging proposals on %s", (kind) => {
   let t: TestApp;
@@ -157,5 +158,21 @@ describe.each(databaseKinds)("merging proposals on %s", (kind) => {
     expect(await lowestActiveBaseSeq(t.db, a.room)).toBe(BigInt(seqA.seq!));
     await w.ok(w.users.author, "POST", `/api/proposals/${id}/withdraw`);
     expect(await lowestActiveBaseSeq(t.db, a.room)).toBeNull();
+  });
+
+  it("keeps a proposal's base readable when the draft room is compacted", async () => {
+    const { a } = w.sections;
+    const id = await w.propose();
+    // The section's creator edits again the same day: compaction would merge these rows with the base row.
+    await editRoom(t.db, a.room, w.users.editor.id, (body) => textOf(body, 0).insert(0, "Later: "));
+    await editRoom(t.db, a.room, w.users.editor.id, (body) => textOf(body, 0).insert(0, "Much "));
+    await compactRoom(t.db, a.room, { statePoints: activeBaseSeqs, settleMs: 0 });
+    const { room } = await w.ok(w.users.author, "POST", `/api/proposals/${id}/sections/${a.id}/fork`);
+    expect(await roomText(t.db, room)).toBe("Every device shall validate its input.");
+    expect(await roomText(t.db, a.room)).toBe("Much Later: Every device shall validate its input.");
+    await w.ok(w.users.author, "POST", `/api/proposals/${id}/withdraw`);
+    const result = await compactRoom(t.db, a.room, { statePoints: activeBaseSeqs, settleMs: 0 });
+    expect(result.rowsAfter).toBeLessThan(result.rowsBefore);
+    expect(await roomText(t.db, a.room)).toBe("Much Later: Every device shall validate its input.");
   });
 });

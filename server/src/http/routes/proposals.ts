@@ -30,6 +30,7 @@ import { accessToStandard } from "../../domain/standards";
 import {
   acceptProposal,
   accessToProposal,
+  activeBaseSeqs,
   addCoAuthor,
   addProposalSection,
   castVote,
@@ -69,8 +70,12 @@ async function section(ctx: DomainContext, id: string, sectionId: string, actor:
 
 /** Proposals: create and list per standard; read, edit, co-author, submit, vote, decide one. */
 export default async function proposalRoutes(app: App, { ctx }: RouteOptions) {
-  // The sync server opens `proposal.<id>.<sectionId>` rooms through this resolver.
-  if (app.hasDecorator("sync")) app.sync.resolvers.register("proposal", proposalRoomGrant);
+  // The sync server opens `proposal.<id>.<sectionId>` rooms through this resolver, and its
+  // compaction keeps every open proposal's base exact.
+  if (app.hasDecorator("sync")) {
+    app.sync.resolvers.register("proposal", proposalRoomGrant);
+    app.sync.addStatePoints(activeBaseSeqs);
+  }
 
   app.post(
     "/api/standards/:slug/proposals",

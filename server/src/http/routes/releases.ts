@@ -17,6 +17,7 @@ import { responses } from "../schemas";
 import { assertEditor, assertMember, assertRead } from "../../domain/access";
 import { accessToStandard } from "../../domain/standards";
 import { publishRelease } from "../../domain/releases/publish";
+import { workflowRecords } from "../../domain/proposals";
 import { findRelease, listReleases, releaseDocument, toReleaseSummary } from "../../domain/releases/read";
 import { publicKeys, SigningKeyStore } from "../../domain/releases/signing";
 import { releaseToMarkdown } from "../../domain/releases/export-markdown";
@@ -73,7 +74,7 @@ export default async function releaseRoutes(app: App, { ctx, config }: RouteOpti
     async (request, reply) => {
       const access = await accessToStandard(ctx.db, request.params.slug, request.actor);
       assertEditor(access);
-      const row = await publishRelease(ctx.db, access.standard, request.body, access.actor!.user.id, await keys.current());
+      const row = await publishRelease(ctx.db, access.standard, request.body, access.actor!.user.id, await keys.current(), workflowRecords);
       reply.status(201).header("Location", `/api/standards/${access.standard.slug}/releases/${encodeURIComponent(row.version)}`);
       return toReleaseSummary(row);
     },
