@@ -1,3 +1,5 @@
+import type { ProposalState } from "@codewright/shared";
+
 /**
  * The client's pages and their addresses. Every page has one stable path; `matchRoute`
  * reads a path and `paths` writes one, so links never spell paths by hand.
@@ -20,6 +22,9 @@ export type Route =
   | { name: "adminStandards" }
   | { name: "adminMembers"; slug: string }
   | { name: "invite" }
+  | { name: "proposals"; slug: string; state: ProposalState | null }
+  | { name: "proposal"; id: string; sectionId: string | null; editing: boolean }
+  | { name: "activity" }
   | { name: "notFound"; path: string };
 
 export type RouteName = Route["name"];
@@ -67,6 +72,13 @@ export const paths = {
   adminStandards: () => "/admin/standards",
   adminMembers: (slug: string) => `/admin/standards/${seg(slug)}/members`,
   invite: () => "/invite",
+  /** A standard's proposals, optionally only those in one state. */
+  proposals: (slug: string, state?: ProposalState | null) => `/standards/${seg(slug)}/proposals` + (state ? `?state=${state}` : ""),
+  /** A proposal's page, or one of its sections (read, or in the live editor). */
+  proposal: (id: string, sectionId?: string | null, editing = false) =>
+    `/proposals/${seg(id)}` + (sectionId ? `/sections/${seg(sectionId)}` + (editing ? "/edit" : "") : ""),
+  /** The signed-in user's activity feed. */
+  activity: () => "/activity",
 } as const;
 
 /** True for a path on this site (`/x`), false for another site (`//host`, `https:`) or garbage. */
@@ -91,6 +103,12 @@ export function matchRoute(pathname: string, search = ""): Route {
   }
   if (a === "account" && parts.length === 1) return { name: "account" };
   if (a === "invite" && parts.length === 1) return { name: "invite" };
+  if (a === "activity" && parts.length === 1) return { name: "activity" };
+  if (a === "proposals" && b !== undefined) return matchProposalRoute(b, parts.slice(2)) ?? { name: "notFound", path: pathname };
+  if (a === "standards" && b !== undefined && c === "proposals" && d === undefined) {
+    const state = new URLSearchParams(search).get("state");
+    return { name: "proposals", slug: b, state: PROPOSAL_STATES.find((s) => s === state) ?? null };
+  }
   if (a === "standards" && b !== undefined && (c === "releases" || c === "diff")) {
     return matchReleaseRoute(b, parts.slice(2), search) ?? { name: "notFound", path: pathname };
   }
@@ -132,6 +150,18 @@ function matchReleaseRoute(slug: string, rest: string[], search: string): Route 
     };
   }
   return null;
+}
+
+const PROPOSAL_STATES: readonly ProposalState[] = ["draft", "open", "accepted", "rejected", "withdrawn"];
+
+/** A proposal's pages under `/proposals/:id/`: `rest` is what follows the id. */
+function matchProposalRoute(id: string, rest: string[]): Route | null {
+  const [sections, sectionId, edit, ...extra] = rest;
+  if (extra.length > 0) return null;
+  if (sections === undefined) return { name: "proposal", id, sectionId: null, editing: false };
+  if (sections !== "sections" || sectionId === undefined) return null;
+  if (edit === undefined) return { name: "proposal", id, sectionId, editing: false };
+  return edit === "edit" ? { name: "proposal", id, sectionId, editing: true } : null;
 }
 
 function splitPath(pathname: string): string[] | null {

@@ -4,6 +4,11 @@ import { marginOrder } from "./placement";
 
 export type ThreadsStatus = "loading" | "ready" | "failed";
 
+/** A target as one string: two targets with the same key hold the same threads. */
+export function targetKey(target: CommentTarget): string {
+  return [target.kind, target.standard, target.section ?? "", target.proposal ?? "", target.version ?? ""].join("|");
+}
+
 /**
  * The comment threads on one target (a draft section, a proposal or one of its sections, a
  * release section), and what can be done with them. Actions throw `ApiError` for their forms
