@@ -1,0 +1,184 @@
+import { existsSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { ProposalDetail, Release, SectionDetail, SectionSummary } from "@codewright/shared";
+import { importStandard } from "../../src/domain/importer";
+import { addMember, makeUser, startTestApp, TEST_PASSWORD, type TestApp, type TestUser } from "../helper";
+import { CHROMIUM_PATH, CLIENT_DIST } from "./build-client";
+
+const SLUG = "journey-code";
+
+const STANDARD = `# Journey Code
+
+A standard for the revision journey.
+
+## Design {#JC-1}
+
+Decide what to defend first.
+
+## Testing {#JC-2}
+
+Fuzz every parser that reads external input.
+`;
+
+const hasChromium = existsSync(CHROMIUM_PATH);
+
+describe.skipIf(!hasChromium)("the revision journey in the browser", () => {
+  let testApp: TestApp;
+  let browser: Browser;
+  let base: string;
+  let ada: TestUser;
+  let bob: TestUser;
+  let vera: TestUser;
+  let eddie: TestUser;
+  let section: SectionSummary;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    const buildProblem = inject("clientBuildProblem");
+    if (buildProblem) throw new Error(buildProblem);
+    testApp = await startTestApp("pglite", { clientDir: CLIENT_DIST });
+    await testApp.app.listen({ port: 0, host: "127.0.0.1" });
+    base = `http://127.0.0.1:${(testApp.app.server.address() as AddressInfo).port}`;
+
+    const { standard } = await importStandard(testApp.db, STANDARD, SLUG, null);
+    ada = await makeUser(testApp.db, { name: "Ada Author" });
+    bob = await makeUser(testApp.db, { name: "Bob Coauthor" });
+    vera = await makeUser(testApp.db, { name: "Vera Voter" });
+    eddie = await makeUser(testApp.db, { name: "Eddie Editor" });
+    await addMember(testApp.app, standard, ada, "contributor");
+    await addMember(testApp.app, standard, bob, "contributor");
+    await addMember(testApp.app, standard, vera, "contributor", true);
+    await addMember(testApp.app, standard, eddie, "editor", true);
+    const list = await testApp.app.inject({ url: `/api/standards/${SLUG}/sections`, headers: ada.auth });
+    section = list.json<{ sections: SectionSummary[] }>().sections.find((s) => s.label === "JC-2")!;
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    });
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await testApp?.close();
+  });
+
+  /** A browser of its own (cookies and all) for `user`, signed in through the sign-in page. */
+  async function signedIn(user: TestUser): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on("pageerror", (error) => pageErrors.push(`${user.display_name}: ${error.message}`));
+    await page.goto(`${base}/login`);
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("banner").getByRole("link", { name: `Signed in as ${user.display_name}` }).waitFor();
+    return page;
+  }
+
+  const editorOf = (page: Page) => page.getByRole("textbox", { name: `Text of ${section.number} ${section.title}` }).and(page.locator('[contenteditable="true"]'));
+
+  /** Waits until the proposal's editor is live and types `words` as a new paragraph at its end. */
+  async function appendParagraph(page: Page, words: string) {
+    await editorOf(page).waitFor();
+    await page.getByText("Connected", { exact: true }).waitFor();
+    await page.locator(".section-editor-text").click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type(words, { delay: 5 });
+  }
+
+  const proposal = async (id: string) => (await testApp.app.inject({ url: `/api/proposals/${id}`, headers: eddie.auth })).json<ProposalDetail>();
+
+  it("proposes, co-edits live, submits, votes, accepts, shows the change in the draft and lists it in a new release", async () => {
+    const adaPage = await signedIn(ada);
+    const bobPage = await signedIn(bob);
+    const veraPage = await signedIn(vera);
+    const eddiePage = await signedIn(eddie);
+
+    // 1. Ada proposes a change from the section: a new draft proposal opens it in the editor.
+    await adaPage.goto(`${base}/standards/${SLUG}/sections/${section.id}`);
+    await adaPage.getByRole("heading", { level: 1, name: `${section.number} ${section.title}` }).waitFor();
+    await adaPage.getByRole("button", { name: "Propose a change" }).click();
+    await adaPage.waitForURL(/\/proposals\/[0-9a-f-]{36}\/sections\/[0-9a-f-]{36}\/edit$/);
+    const proposalId = new URL(adaPage.url()).pathname.split("/")[2]!;
+    const proposalUrl = `${base}/proposals/${proposalId}`;
+    await editorOf(adaPage).waitFor();
+
+    // She invites Bob as co-author from the proposal's page.
+    await adaPage.getByRole("link", { name: `Change to ${section.number} ${section.title}` }).click();
+    await adaPage.waitForURL(proposalUrl);
+    await adaPage.getByRole("heading", { level: 1, name: `Change to ${section.number} ${section.title}` }).waitFor();
+    await adaPage.getByRole("button", { name: "Invite a co-author" }).click();
+    await adaPage.getByLabel("Invite a member as co-author").selectOption({ label: bob.display_name });
+    await adaPage.getByRole("button", { name: "Invite", exact: true }).click();
+    await adaPage.getByRole("list", { name: "Authors" }).getByText(bob.display_name).waitFor();
+
+    // 2. Both edit the section live and see each other's words.
+    const fromAda = "Ada adds that fuzzing runs on every build.";
+    const fromBob = "Bob adds that crashes become regression tests.";
+    await adaPage.goto(`${proposalUrl}/sections/${section.id}/edit`);
+    await bobPage.goto(`${proposalUrl}/sections/${section.id}/edit`);
+    await appendParagraph(adaPage, fromAda);
+    await appendParagraph(bobPage, fromBob);
+    await adaPage.locator(".section-editor-text", { hasText: fromBob }).waitFor();
+    await bobPage.locator(".section-editor-text", { hasText: fromAda }).waitFor();
+
+    // The diff against the base shows both; Ada submits the proposal for review.
+    await adaPage.goto(proposalUrl);
+    const changes = adaPage.getByRole("tabpanel");
+    await changes.getByText(fromAda).waitFor();
+    await changes.getByText(fromBob).waitFor();
+    await adaPage.getByRole("button", { name: "Submit for review" }).click();
+    await adaPage.getByText("Open for review", { exact: true }).first().waitFor();
+    expect((await proposal(proposalId)).state).toBe("open");
+
+    // 3. Vera votes; the tally shows it against the threshold.
+    await veraPage.goto(proposalUrl);
+    const votes = veraPage.getByRole("complementary", { name: "Review" });
+    await votes.getByRole("radio", { name: "Approve", exact: true }).check();
+    await votes.getByRole("button", { name: "Vote", exact: true }).click();
+    await votes.getByText("Your vote is recorded.", { exact: false }).waitFor();
+    await votes.getByText("Passes", { exact: true }).waitFor();
+    await votes.getByText("100% approve").waitFor();
+
+    // 4. Eddie accepts it: the proposal is merged into the draft.
+    await eddiePage.goto(proposalUrl);
+    await eddiePage.getByRole("button", { name: "Accept and merge" }).click();
+    await eddiePage.getByRole("heading", { name: `Accepted by ${eddie.display_name}` }).waitFor();
+    expect((await proposal(proposalId)).state).toBe("accepted");
+
+    // 5. The draft section shows the change.
+    await eddiePage.goto(`${base}/standards/${SLUG}/sections/${section.id}`);
+    await eddiePage.locator(".section-body", { hasText: fromAda }).waitFor();
+    await eddiePage.locator(".section-body", { hasText: fromBob }).waitFor();
+    const draft = (await testApp.app.inject({ url: `/api/standards/${SLUG}/sections/${section.id}`, headers: eddie.auth })).json<SectionDetail>();
+    expect(JSON.stringify(draft.content)).toContain(fromAda);
+
+    // 6. Eddie publishes a release through the release form; its page lists the proposal.
+    await eddiePage.goto(`${base}/standards/${SLUG}/releases`);
+    await eddiePage.getByLabel("Version").fill("1.0.0");
+    await eddiePage.getByLabel("Notes (optional)").fill("With the journey's change.");
+    await eddiePage.getByRole("button", { name: "Publish release" }).click();
+    await eddiePage.getByRole("link", { name: "Read release 1.0.0" }).click();
+    await eddiePage.waitForURL(`${base}/standards/${SLUG}/releases/1.0.0`);
+    const merged = eddiePage.getByRole("region", { name: "Proposals merged in this release" });
+    await merged.getByText(`Change to ${section.number} ${section.title}`).waitFor();
+    const release = (await testApp.app.inject({ url: `/api/standards/${SLUG}/releases/1.0.0`, headers: eddie.auth })).json<Release>();
+    expect(release.changes.map((c) => c.proposal)).toEqual([proposalId]);
+
+    // The timeline tells the story, and nobody's page threw.
+    await adaPage.goto(proposalUrl);
+    const timeline = adaPage.getByRole("complementary", { name: "Review" });
+    for (const words of ["started the proposal", `invited ${bob.display_name} as co-author`, "submitted it for review", "approved", "accepted it and merged it into the draft"]) {
+      await timeline.getByText(words, { exact: false }).first().waitFor();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+});
