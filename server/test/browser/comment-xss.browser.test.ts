@@ -1,0 +1,203 @@
+import { existsSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { CommentThread, SectionSummary } from "@codewright/shared";
+import { importStandard } from "../../src/domain/importer";
+import { addMember, makeUser, startTestApp, TEST_PASSWORD, type TestApp, type TestUser } from "../helper";
+import { CHROMIUM_PATH, CLIENT_DIST } from "./build-client";
+
+const SLUG = "comment-code";
+
+const STANDARD = `# Comment Code
+
+A standard for the comment tests.
+
+## Input {#CC-1}
+
+Every device shall validate its input.
+`;
+
+const IMG = "<img src=x onerror=window.__xss=1>";
+const SCRIPT = "<script>window.__xss=2</script>";
+
+const hasChromium = existsSync(CHROMIUM_PATH);
+
+describe.skipIf(!hasChromium)("comments in the browser", () => {
+  let testApp: TestApp;
+  let browser: Browser;
+  let base: string;
+  let rita: TestUser;
+  let eddie: TestUser;
+  let section: SectionSummary;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    const buildProblem = inject("clientBuildProblem");
+    if (buildProblem) throw new Error(buildProblem);
+    testApp = await startTestApp("pglite", { clientDir: CLIENT_DIST });
+    await testApp.app.listen({ port: 0, host: "127.0.0.1" });
+    base = `http://127.0.0.1:${(testApp.app.server.address() as AddressInfo).port}`;
+
+    const { standard } = await importStandard(testApp.db, STANDARD, SLUG, null);
+    rita = await makeUser(testApp.db, { name: "Rita Reviewer" });
+    eddie = await makeUser(testApp.db, { name: "Eddie Editor" });
+    await addMember(testApp.app, standard, rita, "contributor");
+    await addMember(testApp.app, standard, eddie, "editor");
+    const list = await testApp.app.inject({ url: `/api/standards/${SLUG}/sections`, headers: rita.auth });
+    section = list.json<{ sections: SectionSummary[] }>().sections.find((s) => s.label === "CC-1")!;
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    });
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await testApp?.close();
+  });
+
+  async function signedIn(user: TestUser): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on("pageerror", (error) => pageErrors.push(`${user.display_name}: ${error.message}`));
+    page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.goto(`${base}/login`);
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("banner").getByRole("link", { name: `Signed in as ${user.display_name}` }).waitFor();
+    return page;
+  }
+
+  /** Selects `words` inside the first element matching `selector`, as a reader dragging over them would. */
+  async function select(page: Page, selector: string, words: string) {
+    await page.evaluate(
+      ({ selector, words }) => {
+        const root = document.querySelector(selector)!;
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
+          const at = node.data.indexOf(words);
+          if (at < 0) continue;
+          const range = document.createRange();
+          range.setStart(node, at);
+          range.setEnd(node, at + words.length);
+          const selection = getSelection()!;
+          selection.removeAllRanges();
+          selection.addRange(range);
+          return;
+        }
+        throw new Error(`"${words}" is not in ${selector}`);
+      },
+      { selector, words },
+    );
+  }
+
+  const threads = async () =>
+    (await testApp.app.inject({ url: `/api/comments?standard=${SLUG}&section=${section.id}`, headers: rita.auth })).json<{ comments: CommentThread[] }>().comments;
+  /** The text under the page's comment highlights. */
+  const highlighted = (page: Page) => page.evaluate(() => [...((CSS.highlights.get("comment-anchor") as Set<Range> | undefined) ?? [])].map((r) => r.toString()));
+
+  async function openSection(page: Page) {
+    await page.goto(`${base}/standards/${SLUG}/sections/${section.id}`);
+    await page.locator(".section-body", { hasText: "its input." }).waitFor();
+    await page.getByText("No comments yet.").or(page.locator(".thread").first()).waitFor();
+  }
+
+  it("keeps an XSS payload in a comment and its reply as text; only web links become links", async () => {
+    const page = await signedIn(rita);
+    await openSection(page);
+
+    // Select a word, comment on it.
+    await select(page, ".section-body p", "validate");
+    await page.getByRole("button", { name: "Comment", exact: true }).click();
+    const margin = page.getByRole("complementary", { name: "Comments" });
+    await margin.locator("blockquote", { hasText: "validate" }).waitFor();
+    const body = `${IMG} Validate against what? See https://example.org/spec. Not javascript:window.__xss=3`;
+    await margin.getByRole("textbox", { name: "Comment" }).fill(body);
+    await margin.getByRole("button", { name: "Comment", exact: true }).click();
+    const card = margin.locator(".thread").first();
+    await card.getByText(IMG, { exact: false }).waitFor();
+
+    // A reply with a script element stays text too.
+    await card.getByRole("button", { name: "Reply" }).click();
+    await card.getByRole("textbox", { name: "Reply" }).fill(`${SCRIPT} agreed`);
+    await card.getByRole("button", { name: "Reply", exact: true }).click();
+    await card.getByText(`${SCRIPT} agreed`).waitFor();
+
+    // The page reads both as text, and after a reload from the server too.
+    for (const round of ["as posted", "after a reload"]) {
+      if (round === "after a reload") {
+        await openSection(page);
+        await margin.locator(".thread").first().waitFor();
+      }
+      expect(await page.evaluate(() => (window as { __xss?: unknown }).__xss), round).toBeUndefined();
+      expect(await card.locator(".comment-text").first().textContent(), round).toBe(body);
+      await card.getByText(`${SCRIPT} agreed`).waitFor();
+      expect(await margin.locator("img, script").count(), round).toBe(0);
+      const links = card.locator(".comment-text a");
+      expect(await links.count(), round).toBe(1);
+      expect(await links.first().getAttribute("href")).toBe("https://example.org/spec");
+      expect(await links.first().getAttribute("rel")).toContain("noopener");
+    }
+    expect(dialogs).toEqual([]);
+
+    // The thread is anchored with Yjs relative positions and its quote, and highlighted.
+    const [thread] = await threads();
+    expect(thread!.anchor).toMatchObject({ quote: "validate", prefix: "Every device shall ", suffix: " its input.", start: expect.any(String), end: expect.any(String) });
+    expect(thread!.body).toBe(body);
+    await expect.poll(() => highlighted(page)).toEqual(["validate"]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("follows the anchored text through edits, shows it on deleted text, and resolves and reopens", async () => {
+    const page = await signedIn(rita);
+    const editor = await signedIn(eddie);
+    await openSection(page);
+    await expect.poll(() => highlighted(page)).toEqual(["validate"]);
+
+    // The editor types before the anchored word: the anchor moves with its text.
+    await editor.goto(`${base}/standards/${SLUG}/sections/${section.id}/edit`);
+    const text = editor.locator(".section-editor-text[contenteditable='true']");
+    await text.waitFor();
+    await editor.getByText("Connected", { exact: true }).waitFor();
+    await text.click();
+    await editor.keyboard.press("Control+Home");
+    await editor.keyboard.type("From 2027, ", { delay: 5 });
+    await page.locator(".section-body", { hasText: "From 2027, Every device" }).waitFor();
+    await expect.poll(async () => (await threads())[0]!.position).toEqual({ state: "active", from: 31, to: 39, text: "validate" });
+    await openSection(page);
+    await expect.poll(() => highlighted(page)).toEqual(["validate"]);
+
+    // The editor deletes the word: the thread stays, on deleted text.
+    await select(editor, ".section-editor-text", "validate ");
+    await editor.keyboard.press("Backspace");
+    await page.locator(".section-body", { hasText: "shall its input" }).waitFor();
+    await expect.poll(async () => (await threads())[0]!.position).toEqual({ state: "deleted" });
+    await openSection(page);
+    const margin = page.getByRole("complementary", { name: "Comments" });
+    const card = margin.locator(".thread").first();
+    await card.getByText("On deleted text").waitFor();
+    expect(await card.locator("del").textContent()).toBe("validate");
+    expect(await highlighted(page)).toEqual([]);
+
+    // Its author resolves it, then reopens it.
+    await card.getByRole("button", { name: "Resolve" }).click();
+    await margin.getByRole("button", { name: "Show 1 resolved" }).click();
+    const resolved = margin.locator(".thread.resolved");
+    await resolved.getByText(`Resolved by ${rita.display_name}`).waitFor();
+    await resolved.getByRole("button", { name: "Reopen" }).click();
+    await margin.locator(".thread:not(.resolved)").getByText("On deleted text").waitFor();
+    expect((await threads())[0]!.state).toBe("open");
+    expect(pageErrors).toEqual([]);
+  });
+});
