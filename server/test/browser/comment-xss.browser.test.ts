@@ -200,4 +200,43 @@ describe.skipIf(!hasChromium)("comments in the browser", () => {
     expect((await threads())[0]!.state).toBe("open");
     expect(pageErrors).toEqual([]);
   });
+
+  it("takes a public comment on a release section, and an editor records its disposition", async () => {
+    const published = await testApp.app.inject({ method: "POST", url: `/api/standards/${SLUG}/releases`, headers: eddie.auth, payload: { version: "1.0", notes: "First." } });
+    expect(published.statusCode).toBe(201);
+    const created = await testApp.app.inject({ method: "POST", url: `/api/standards/${SLUG}/proposals`, headers: eddie.auth, payload: { title: "Define validation" } });
+    const proposalId = created.json<{ id: string }>().id;
+    const paula = await makeUser(testApp.db, { name: "Paula Public" });
+
+    // A reader who is no member comments on a sentence of the release.
+    const page = await signedIn(paula);
+    await page.goto(`${base}/standards/${SLUG}/releases/1.0/sections/${section.id}`);
+    await page.locator(".section-body", { hasText: "its input." }).waitFor();
+    await page.getByText("No comments yet.").waitFor();
+    await select(page, ".section-body p", "its input");
+    await page.getByRole("button", { name: "Comment", exact: true }).click();
+    const margin = page.getByRole("complementary", { name: "Comments" });
+    await margin.getByRole("textbox", { name: "Comment" }).fill("Which inputs count?");
+    await margin.getByRole("button", { name: "Comment", exact: true }).click();
+    await margin.getByText("Which inputs count?").waitFor();
+    await expect.poll(() => highlighted(page)).toEqual(["its input"]);
+    expect(await margin.getByRole("button", { name: "Record disposition" }).count(), "readers do not dispose").toBe(0);
+
+    // The editor records its disposition, linking the proposal that carries it out.
+    const editor = await signedIn(eddie);
+    await editor.goto(`${base}/standards/${SLUG}/releases/1.0/sections/${section.id}`);
+    const editorMargin = editor.getByRole("complementary", { name: "Comments" });
+    await editorMargin.getByRole("button", { name: "Record disposition" }).click();
+    await editorMargin.getByRole("radio", { name: "Accepted in principle" }).check();
+    await editorMargin.getByLabel("Response").fill("We will define the inputs in the next release.");
+    await editorMargin.getByLabel("Carried out by optional").selectOption({ label: "Define validation" });
+    await editorMargin.getByRole("button", { name: "Record disposition" }).click();
+    await editorMargin.getByText("Accepted in principle").waitFor();
+    await editorMargin.getByText("We will define the inputs in the next release.").waitFor();
+    expect(await editorMargin.getByRole("link", { name: "The proposal that carries it out" }).getAttribute("href")).toBe(`/proposals/${proposalId}`);
+
+    const [thread] = (await testApp.app.inject({ url: `/api/comments?standard=${SLUG}&version=1.0`, headers: eddie.auth })).json<{ comments: CommentThread[] }>().comments;
+    expect(thread).toMatchObject({ target: { kind: "release_section", version: "1.0" }, anchor: { quote: "its input" }, disposition: { value: "accepted-in-principle", proposal: proposalId } });
+    expect(pageErrors).toEqual([]);
+  });
 });
