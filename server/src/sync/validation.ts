@@ -1,4 +1,5 @@
 import * as Y from "yjs";
+import { BODY_FIELD, schema } from "@codewright/shared";
 import { documentTooLarge, malformed } from "./refusals";
 
 /** What staging an update found. */
@@ -62,7 +63,10 @@ export class Staging {
     const capture = (u: Uint8Array) => {
       effective = effective ? Y.mergeUpdates([effective, u]) : u;
     };
+    const transactions: Y.Transaction[] = [];
+    const record = (tr: Y.Transaction) => void transactions.push(tr);
     this.#doc.on("update", capture);
+    this.#doc.on("afterTransaction", record);
     let failed = false;
     try {
       Y.applyUpdate(this.#doc, update, STAGING);
@@ -70,6 +74,7 @@ export class Staging {
       failed = true;
     } finally {
       this.#doc.off("update", capture);
+      this.#doc.off("afterTransaction", record);
     }
     if (failed) {
       this.reset();
@@ -78,6 +83,11 @@ export class Staging {
     if (this.#doc.store.pendingStructs || this.#doc.store.pendingDs) {
       this.reset();
       return { kind: "missing" };
+    }
+    const misfit = transactions.map((tr) => schemaMisfit(this.#doc, tr)).find((m) => m !== null);
+    if (misfit) {
+      this.reset();
+      throw malformed(`The update does not fit the section schema: ${misfit}.`);
     }
     if (effective === null) return { kind: "unchanged" };
     const accepted: Uint8Array = effective;
@@ -112,6 +122,8 @@ export class Staging {
     const doc = new Y.Doc({ gc: false });
     const base = Y.encodeStateAsUpdate(this.committed);
     Y.applyUpdate(doc, base, STAGING);
+    // Typed now, so the body's items have an XmlFragment as their parent when checked.
+    doc.getXmlFragment(BODY_FIELD);
     this.#bytes = base.length;
     for (const u of this.pending()) {
       Y.applyUpdate(doc, u, STAGING);
@@ -119,6 +131,122 @@ export class Staging {
     }
     return doc;
   }
+}
+
+type NodeType = (typeof schema.nodes)[keyof typeof schema.nodes];
+
+/** For each node type, the node types its content may hold anywhere (order and count are not checked here). */
+const CHILDREN = new Map<NodeType, Set<NodeType>>(
+  Object.values(schema.nodes).map((type) => {
+    const allowed = new Set<NodeType>();
+    const seen = new Set<unknown>();
+    const visit = (match: NodeType["contentMatch"]) => {
+      if (seen.has(match)) return;
+      seen.add(match);
+      for (let i = 0; i < match.edgeCount; i++) {
+        allowed.add(match.edge(i).type);
+        visit(match.edge(i).next);
+      }
+    };
+    visit(type.contentMatch);
+    return [type, allowed];
+  }),
+);
+
+/** y-prosemirror writes a second mark of one type as `name--<hash>`. */
+const HASHED_MARK = /^(.*)--[a-zA-Z0-9+/=]{8}$/;
+
+type AttributeSpecs = NodeType["spec"]["attrs"];
+
+/** Why `values` do not fit the attribute specs, as ProseMirror would check them; null when they do. */
+function checkAttrs(specs: AttributeSpecs, values: Record<string, unknown>, what: string): string | null {
+  for (const [key, value] of Object.entries(values)) {
+    const spec = specs?.[key];
+    if (!spec) return `${what} has no attribute "${key}"`;
+    const refused = `${what} cannot have ${key} = ${JSON.stringify(value)}`;
+    if (typeof spec.validate === "string") {
+      if (!spec.validate.split("|").includes(value === null ? "null" : typeof value)) return refused;
+    } else {
+      try {
+        spec.validate?.(value);
+      } catch {
+        return refused;
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Why the content a transaction added to the section body does not fit the schema, or null when it
+ * does. Checks what each new item is and where it sits: known node types inside parents whose
+ * content may hold them, known attributes with valid values, text only where the schema allows
+ * text, known marks that the text's node allows, safe link targets. Order and counts (`block+`)
+ * are left alone: concurrent valid edits can merge into a different order, and refusing those would
+ * lock their authors out. Only the new items are looked at, so the cost follows the update's size.
+ * Other root types than the body are not read by anything and are left alone.
+ */
+function schemaMisfit(doc: Y.Doc, transaction: Y.Transaction): string | null {
+  const body = doc.getXmlFragment(BODY_FIELD);
+  for (const [client, after] of transaction.afterState) {
+    const before = transaction.beforeState.get(client) ?? 0;
+    if (after <= before) continue;
+    const structs = doc.store.clients.get(client) ?? [];
+    for (let i = structs.length - 1; i >= 0 && structs[i]!.id.clock >= before; i--) {
+      const item = structs[i];
+      if (!(item instanceof Y.Item) || item.content instanceof Y.ContentDeleted) continue;
+      const parent = item.parent;
+      if (!(parent instanceof Y.AbstractType)) return "an item has no parent";
+      let root: Y.AbstractType<any> = parent;
+      while (root._item) root = root._item.parent as Y.AbstractType<any>;
+      if (root !== body) continue;
+      const misfit = itemMisfit(item, parent, body);
+      if (misfit) return misfit;
+    }
+  }
+  return null;
+}
+
+function nodeTypeOf(type: Y.AbstractType<any>, body: Y.XmlFragment): NodeType | null {
+  if (type === body) return schema.topNodeType;
+  if (!(type instanceof Y.XmlElement)) return null;
+  const nodeType = schema.nodes[type.nodeName as keyof typeof schema.nodes];
+  return nodeType && nodeType !== schema.topNodeType && !nodeType.isText ? nodeType : null;
+}
+
+function itemMisfit(item: Y.Item, parent: Y.AbstractType<any>, body: Y.XmlFragment): string | null {
+  const content = item.content;
+  if (item.parentSub !== null) {
+    // An attribute of an element.
+    const nodeType = nodeTypeOf(parent, body);
+    if (!nodeType || nodeType === schema.topNodeType) return `an attribute "${item.parentSub}" where none may be`;
+    if (!(content instanceof Y.ContentAny)) return `attribute "${item.parentSub}" holds a shared type`;
+    return checkAttrs(nodeType.spec.attrs, { [item.parentSub]: content.getContent()[0] }, nodeType.name);
+  }
+  if (parent instanceof Y.XmlText) {
+    const holder = parent._item ? nodeTypeOf(parent._item.parent as Y.AbstractType<any>, body) : null;
+    if (!holder) return "text outside a node";
+    if (content instanceof Y.ContentString) return null;
+    if (!(content instanceof Y.ContentFormat)) return "text holds something other than characters and marks";
+    const name = HASHED_MARK.exec(content.key)?.[1] ?? content.key;
+    const markType = schema.marks[name as keyof typeof schema.marks];
+    if (!markType) return `unknown mark "${name}"`;
+    if (!holder.allowsMarkType(markType)) return `${holder.name} does not allow the mark ${name}`;
+    if (content.value === null) return null;
+    if (typeof content.value !== "object" || Array.isArray(content.value)) return `mark ${name} has malformed attributes`;
+    const values = content.value as Record<string, unknown>;
+    for (const [key, spec] of Object.entries(markType.spec.attrs ?? {})) if (!("default" in spec) && !(key in values)) return `mark ${name} lacks ${key}`;
+    return checkAttrs(markType.spec.attrs, values, `mark ${name}`);
+  }
+  const holder = nodeTypeOf(parent, body);
+  if (!holder) return "content inside something that is not a node";
+  if (!(content instanceof Y.ContentType)) return `${holder.name} holds something other than nodes`;
+  const child = content.type;
+  if (child instanceof Y.XmlText) return CHILDREN.get(holder)!.has(schema.nodes.text) ? null : `${holder.name} cannot hold text`;
+  if (!(child instanceof Y.XmlElement)) return `${holder.name} holds a shared type that is not a node`;
+  const childType = nodeTypeOf(child, body);
+  if (!childType) return `unknown node type "${child.nodeName}"`;
+  return CHILDREN.get(holder)!.has(childType) ? null : `${holder.name} cannot hold ${childType.name}`;
 }
 
 /**

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { BODY_FIELD } from "@codewright/shared";
+import type { StandardRow } from "../../src/db/tables/standards";
+import { addMember, databaseKinds, makeStandard, makeUser, startTestApp, type TestApp, type TestUser } from "../helper";
+import { connectClient, frameKind, frames, listenSync, logRowCount, makeSection, rawSocket, storedBodyXml, waitFor, type Client } from "../sync/helpers";
+
+/**
+ * A stock Yjs client can write any Yjs content, not only what the editor makes. Content outside the
+ * section schema must be refused before it reaches a room: stored, it would make the section
+ * unreadable (every read, diff and release of the standard parses the body with the schema).
+ */
+describe.each(databaseKinds)("sync updates outside the section schema (%s)", (kind) => {
+  let t: TestApp;
+  let base: string;
+  let standard: StandardRow;
+  let editor: TestUser;
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+    base = await listenSync(t.app);
+    standard = await makeStandard(t.db, { isPublic: false });
+    editor = await makeUser(t.db);
+    await addMember(t.app, standard, editor, "editor");
+  });
+
+  afterAll(async () => {
+    for (const c of clients) c.destroy();
+    await t?.close();
+  });
+
+  /** An update made by `change` on a copy of the room's stored document. */
+  async function updateOn(room: string, change: (body: Y.XmlFragment, doc: Y.Doc) => void): Promise<Uint8Array> {
+    const doc = new Y.Doc({ gc: false });
+    const rows = await t.db.selectFrom("room_updates").select("data").where("room", "=", room).orderBy("seq").execute();
+    for (const r of rows) Y.applyUpdate(doc, r.data);
+    const before = Y.encodeStateVector(doc);
+    doc.transact(() => change(doc.getXmlFragment(BODY_FIELD), doc));
+    const update = Y.encodeStateAsUpdate(doc, before);
+    doc.destroy();
+    return update;
+  }
+
+  const paragraphWith = (text: string) => {
+    const p = new Y.XmlElement("paragraph");
+    p.insert(0, [new Y.XmlText(text)]);
+    return p;
+  };
+
+  const cases: [string, (body: Y.XmlFragment, doc: Y.Doc) => void][] = [
+    ["an unknown node type", (body) => body.push([new Y.XmlElement("script")])],
+    ["a node where the schema allows none (a paragraph in a paragraph)", (body) => (body.get(0) as Y.XmlElement).insert(0, [paragraphWith("nested")])],
+    ["text directly in the body", (body) => body.push([new Y.XmlText("loose text")])],
+    [
+      "an unknown attribute",
+      (body) => {
+        const p = paragraphWith("styled");
+        p.setAttribute("onclick", "alert(1)");
+        body.push([p]);
+      },
+    ],
+    ["an invalid attribute value", (body) => {
+      const list = new Y.XmlElement("ordered_list");
+      list.setAttribute("order", "one" as unknown as string);
+      const item = new Y.XmlElement("list_item");
+      item.insert(0, [paragraphWith("first")]);
+      list.insert(0, [item]);
+      body.push([list]);
+    }],
+    ["an unknown mark", (body) => {
+      const p = paragraphWith("marked");
+      body.push([p]);
+      (p.get(0) as Y.XmlText).format(0, 3, { blink: {} });
+    }],
+    ["a link to a javascript: address", (body) => {
+      const p = paragraphWith("click me");
+      body.push([p]);
+      (p.get(0) as Y.XmlText).format(0, 5, { link: { href: "javascript:alert(1)", title: null } });
+    }],
+    ["a mark where the node allows none (bold in a code block)", (body) => {
+      const code = new Y.XmlElement("code_block");
+      code.insert(0, [new Y.XmlText("make all")]);
+      body.push([code]);
+      (code.get(0) as Y.XmlText).format(0, 4, { strong: {} });
+    }],
+    ["a map where the body holds elements", (body) => body.push([new Y.Map() as unknown as Y.XmlElement])],
+  ];
+
+  for (const [what, change] of cases) {
+    it(`refuses ${what} with 1003 and leaves the section readable`, async () => {
+      const room = await makeSection(t.db, standard, "Readable text.");
+      const section = await t.db.selectFrom("sections").select("id").where("room", "=", room).executeTakeFirstOrThrow();
+      const watcher = connectClient(base, room, { token: editor.token });
+      clients.push(watcher);
+      await watcher.synced();
+      const rows = await logRowCount(t.db, room);
+      const stored = await storedBodyXml(t.db, room);
+
+      const raw = await rawSocket(base, room, { token: editor.token });
+      raw.send(frames.update(await updateOn(room, change)));
+      // A sync step 1 after it: an answer before any close means the update was taken.
+      raw.send(frames.syncStep1(new Y.Doc()));
+      let answered = false;
+      const closed = await Promise.race([
+        raw.closed,
+        waitFor(() => (answered = raw.frames.some((f) => frameKind(f) === "sync:1")), "an answer", 30_000).then(() => null),
+      ]);
+      expect(answered, "the update was accepted").toBe(false);
+      expect(closed!.code).toBe(1003);
+      expect(closed!.reason).toMatch(/^malformed_message/);
+      await waitFor(() => t.app.sync.roomStats(room)?.pending === 0, "settled");
+      expect(await logRowCount(t.db, room)).toBe(rows);
+      expect(await storedBodyXml(t.db, room)).toBe(stored);
+      const read = await t.app.inject({ url: `/api/standards/${standard.slug}/sections/${section.id}`, headers: editor.auth });
+      expect(read.statusCode, read.body).toBe(200);
+    });
+  }
+
+  it("accepts what the editor writes: nested blocks, lists, marks, safe links and cross-references", async () => {
+    const room = await makeSection(t.db, standard, "Readable text.");
+    const section = await t.db.selectFrom("sections").select("id").where("room", "=", room).executeTakeFirstOrThrow();
+    const raw = await rawSocket(base, room, { token: editor.token });
+    const update = await updateOn(room, (body) => {
+      const note = new Y.XmlElement("note");
+      note.insert(0, [paragraphWith("A note.")]);
+      const list = new Y.XmlElement("ordered_list");
+      list.setAttribute("order", 3 as unknown as string);
+      const item = new Y.XmlElement("list_item");
+      item.insert(0, [paragraphWith("an item")]);
+      list.insert(0, [item]);
+      const p = paragraphWith("see the site and ");
+      const xref = new Y.XmlElement("xref");
+      xref.setAttribute("section", section.id);
+      xref.setAttribute("label", "BC-1");
+      p.insert(1, [xref, new Y.XmlElement("hard_break")]);
+      body.push([note, list, p]);
+      const text = p.get(0) as Y.XmlText;
+      text.format(0, 3, { strong: {}, em: {} });
+      text.format(8, 4, { link: { href: "https://example.org/", title: null } });
+    });
+    raw.send(frames.update(update));
+    await waitFor(() => t.app.sync.roomStats(room)?.lastSeq === "2", "stored");
+    expect(raw.ws.readyState).toBe(raw.ws.OPEN);
+    raw.ws.close();
+    const read = await t.app.inject({ url: `/api/standards/${standard.slug}/sections/${section.id}`, headers: editor.auth });
+    expect(read.statusCode, read.body).toBe(200);
+    expect(JSON.stringify(read.json().content)).toContain("https://example.org/");
+  });
+});
