@@ -125,9 +125,11 @@ export async function snapshotTables(db: Kysely<Database>): Promise<string> {
     "comment_threads",
     "comment_replies",
   ] as const;
-  const out: Record<string, unknown> = {};
+  const plain = (_k: string, v: unknown) => (typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v);
+  const out: Record<string, string[]> = {};
   for (const t of tables) {
-    out[t] = await db.selectFrom(t).selectAll().execute();
+    // Sorted: the same rows in another physical order are the same table.
+    out[t] = (await db.selectFrom(t).selectAll().execute()).map((row) => JSON.stringify(row, plain)).sort();
   }
-  return JSON.stringify(out, (_k, v) => (typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v));
+  return JSON.stringify(out);
 }

@@ -92,7 +92,7 @@ export async function proposalDetail(db: Db, found: ProposalAccess): Promise<Pro
   });
   const mine = votes.find((v) => v.user_id === access.actor?.user.id);
   const active = proposal.state === "draft" || proposal.state === "open";
-  const author_ = isProposalAuthor(access, facts);
+  const isAuthor = isProposalAuthor(access, facts);
   return {
     id: proposal.id,
     standard: standard.slug,
@@ -113,10 +113,10 @@ export async function proposalDetail(db: Db, found: ProposalAccess): Promise<Pro
     sections: await proposalSections(db, found),
     permissions: {
       edit: canCoEdit(access, facts),
-      submit: author_ && proposal.state === "draft",
-      reopen: author_ && proposal.state === "open",
-      withdraw: author_ && active,
-      inviteCoAuthors: author_ && active,
+      submit: isAuthor && proposal.state === "draft",
+      reopen: isAuthor && proposal.state === "open",
+      withdraw: isAuthor && active,
+      inviteCoAuthors: isAuthor && active,
       vote: canVote(access) && proposal.state === "open",
       decide: canDecide(access) && proposal.state === "open",
       comment: canComment(access, "proposal"),
