@@ -103,7 +103,8 @@ const COLUMNS: Record<WorkloadId, Array<[string, string]>> = {
     ["otherCpuPct", "other processes CPU %"],
   ],
   idle: [
-    ["rssPerConnectionKiB", "RSS KiB/connection"],
+    ["rssPerConnectionKiB", "RSS KiB/connection (second half)"],
+    ["rssPerConnectionOverallKiB", "RSS KiB/connection (all)"],
     ["rssMiB", "RSS MiB"],
     ["connectSeconds", "connect s"],
     ["failures", "failures"],

@@ -190,8 +190,8 @@ async function runWorkload(workload: WorkloadId, target: Target, plan: Plan, row
         continue;
       }
       const row = await record(size, () => runTyping(target, shape(n), ctx));
-      const p99 = row.metrics.p99Ms;
-      if (row.error || (typeof p99 === "number" && p99 > plan.saturatedP99Ms) || row.metrics.converged === false) saturatedAt = n;
+      const p50 = row.metrics.p50Ms;
+      if (row.error || (typeof p50 === "number" && p50 > plan.saturatedP50Ms) || row.metrics.converged === false) saturatedAt = n;
     }
   };
   const typing = { charsPerSecond: 5, awarenessPerSecond: 1, warmupMs: plan.warmupMs, measureMs: plan.measureMs };
