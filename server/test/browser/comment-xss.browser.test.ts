@@ -105,7 +105,8 @@ describe.skipIf(!hasChromium)("comments in the browser", () => {
   const threads = async () =>
     (await testApp.app.inject({ url: `/api/comments?standard=${SLUG}&section=${section.id}`, headers: rita.auth })).json<{ comments: CommentThread[] }>().comments;
   /** The text under the page's comment highlights. */
-  const highlighted = (page: Page) => page.evaluate(() => [...((CSS.highlights.get("comment-anchor") as Set<Range> | undefined) ?? [])].map((r) => r.toString()));
+  const highlighted = (page: Page) =>
+    page.evaluate(() => ["comment-anchor", "comment-anchor-active"].flatMap((name) => [...((CSS.highlights.get(name) as Set<Range> | undefined) ?? [])].map((r) => r.toString())));
 
   async function openSection(page: Page) {
     await page.goto(`${base}/standards/${SLUG}/sections/${section.id}`);

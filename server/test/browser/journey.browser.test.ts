@@ -148,11 +148,14 @@ describe.skipIf(!hasChromium)("the revision journey in the browser", () => {
     await votes.getByText("Passes", { exact: true }).waitFor();
     await votes.getByText("100% approve").waitFor();
 
-    // 4. Eddie accepts it: the proposal is merged into the draft.
+    // 4. Eddie accepts it: the proposal is merged into the draft, and Ada's activity page hears of it live.
+    await adaPage.goto(`${base}/activity`);
+    await adaPage.getByText("Live", { exact: true }).waitFor();
     await eddiePage.goto(proposalUrl);
     await eddiePage.getByRole("button", { name: "Accept and merge" }).click();
     await eddiePage.getByRole("heading", { name: `Accepted by ${eddie.display_name}` }).waitFor();
     expect((await proposal(proposalId)).state).toBe("accepted");
+    await adaPage.getByRole("list").getByText("accepted your proposal").waitFor();
 
     // 5. The draft section shows the change.
     await eddiePage.goto(`${base}/standards/${SLUG}/sections/${section.id}`);
