@@ -7,6 +7,20 @@ function body(code: string, message: string) {
   return { error: { code, message } };
 }
 
+/** Node socket errors that mean the database server cannot be reached. */
+const UNREACHABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOSPC", "EROFS"]);
+
+/**
+ * True when the database cannot take the request now but may later: it is read-only (25006), out of
+ * disk, memory or connections (class 53), shutting down or starting (57P0x), or unreachable
+ * (class 08, a lost socket). Such a failure is the operator's to fix, not a bug: a 503 says so.
+ */
+function databaseUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === "string") return code === "25006" || /^(53|08)[0-9A-Z]{3}$/.test(code) || /^57P0[1-3]$/.test(code) || UNREACHABLE.has(code);
+  return err instanceof Error && /^Connection terminated|timeout exceeded when trying to connect/.test(err.message);
+}
+
 /** Maps every error to `{ error: { code, message } }`; a 5xx never shows its details. */
 export const errorsPlugin = fp(
   async (app: FastifyInstance) => {
@@ -36,6 +50,10 @@ export const errorsPlugin = fp(
       }
       if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
         return reply.status(e.statusCode).send(body(e.code?.toLowerCase() ?? "bad_request", e.message));
+      }
+      if (databaseUnavailable(err)) {
+        request.log.error({ err }, "the database cannot take the request");
+        return reply.status(503).send(body("database_unavailable", "The database cannot store changes right now. Try again shortly; if it persists, tell an admin."));
       }
       request.log.error({ err }, "request failed");
       return reply.status(500).send(body("internal_error", "Something went wrong on the server. Try again; if it persists, tell an admin."));
