@@ -1,3 +1,4 @@
+import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMember, databaseKinds, makeStandard, makeUser, snapshotTables, startTestApp, type TestApp, type TestUser } from "../helper";
 
@@ -16,7 +17,7 @@ describe.each(databaseKinds)("hostile HTTP input on %s", (kind) => {
   });
   afterAll(async () => t?.close());
 
-  async function refused(request: Parameters<TestApp["app"]["inject"]>[0] & object, status: number | number[], code?: string) {
+  async function refused(request: InjectOptions, status: number | number[], code?: string) {
     const before = await snapshotTables(t.db);
     const res = await t.app.inject(request);
     const statuses = Array.isArray(status) ? status : [status];
