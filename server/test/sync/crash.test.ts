@@ -5,12 +5,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import type WebSocket from "ws";
 import { openDatabase, type DatabaseHandle } from "../../src/db/connect";
-import { migrateToLatest } from "../../src/db/migrate";
 import { loadRoomDoc } from "../../src/domain/room-log";
 import { buildApp } from "../../src/app";
-import { databaseKinds, makeStandard, makeUser, testConfig } from "../helper";
-import { appendParagraph, bodyXml, connectClient, listenSync, makeSection, sleep, waitFor, type Client } from "./helpers";
-import { scratchPostgres, startServerProcess, type ServerProcess } from "./processes";
+import { databaseKinds, testConfig } from "../helper";
+import { appendParagraph, bodyXml, connectClient, listenSync, sleep, waitFor, type Client } from "./helpers";
+import { scratchPostgres, setUpThroughApi, startServerProcess, type ServerProcess } from "./processes";
 
 describe.each(databaseKinds)("sync durability when the server process is killed (%s)", (kind) => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -19,7 +18,7 @@ describe.each(databaseKinds)("sync durability when the server process is killed 
   });
 
   it("every update a client received is in the database after SIGKILL, and a restart serves it", async () => {
-    // Each database is opened by the test before and after, and by the server process in between.
+    // The server process creates the database; the test opens it after the kill.
     let open: () => Promise<DatabaseHandle>;
     let env: Record<string, string>;
     if (kind === "pglite") {
@@ -33,21 +32,15 @@ describe.each(databaseKinds)("sync durability when the server process is killed 
       open = () => openDatabase({ url: scratch.url });
       env = { DATABASE_URL: scratch.url };
     }
-    const setup = await open();
-    await migrateToLatest(setup.db);
-    const standard = await makeStandard(setup.db, { isPublic: false });
-    const editor = await makeUser(setup.db);
-    await setup.db.insertInto("memberships").values({ standard_id: standard.id, user_id: editor.id, role: "editor" }).execute();
-    const room = await makeSection(setup.db, standard);
-    await setup.close();
-
+    // The server creates and migrates its own database; the test sets up through its API.
     const server: ServerProcess = await startServerProcess(env);
     cleanups.push(() => server.stop("SIGKILL"));
-    const a = connectClient(server.sync, room, { token: editor.token }, { reconnect: false });
-    const b = connectClient(server.sync, room, { token: editor.token }, { reconnect: false });
+    const { token, room } = await setUpThroughApi(server);
+    const a = connectClient(server.sync, room, { token }, { reconnect: false });
+    const b = connectClient(server.sync, room, { token }, { reconnect: false });
     // The watcher sends nothing while the others type, so its socket ends with FIN rather than RST
     // and it reads everything the server sent before dying.
-    const watcher = connectClient(server.sync, room, { token: editor.token }, { reconnect: false });
+    const watcher = connectClient(server.sync, room, { token }, { reconnect: false });
     const clients: Client[] = [a, b, watcher];
     cleanups.push(() => clients.forEach((c) => c.destroy()));
     await Promise.all(clients.map((c) => c.synced()));
@@ -81,7 +74,7 @@ describe.each(databaseKinds)("sync durability when the server process is killed 
       // A server started again on the same data serves all of it.
       const app = await buildApp({ config: testConfig(), database: after, logger: false });
       try {
-        const late = connectClient(await listenSync(app), room, { token: editor.token });
+        const late = connectClient(await listenSync(app), room, { token });
         clients.push(late);
         await late.synced();
         expect(bodyXml(late.doc)).toBe(bodyXml(stored));

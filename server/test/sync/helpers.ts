@@ -83,7 +83,7 @@ export function connectClient(base: string, room: string, auth: ClientAuth = {},
 }
 
 /** Polls `check` until it holds; throws with `what` after `timeoutMs`. */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > until) throw new Error(`timed out waiting for: ${what}`);
@@ -92,7 +92,7 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 80
 }
 
 /** Like waitFor, for a check that has to ask the database. */
-export async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 8000): Promise<void> {
+export async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out waiting for: ${what}`);

@@ -14,6 +14,9 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The first admin every server process is started with. */
+export const PROCESS_ADMIN = { email: "admin@example.org", password: "a long admin password" };
+
 export interface ServerProcess {
   child: ChildProcess;
   /** Base URL of the sync endpoint. */
@@ -46,7 +49,7 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   for (const name of ["DATABASE_URL", "TEST_DATABASE_URL", "DATA_DIR", "ALLOWED_ORIGINS", "PUBLIC_URL"]) delete base[name];
   const child = spawn(process.execPath, ["--import", "tsx", entry], {
     cwd: serverDir,
-    env: { ...base, HOST: "127.0.0.1", PORT: String(port), SEED: "none", LOG_LEVEL: "warn", ADMIN_EMAIL: "admin@example.org", ADMIN_PASSWORD: "a long admin password", ...env },
+    env: { ...base, HOST: "127.0.0.1", PORT: String(port), SEED: "none", LOG_LEVEL: "warn", ADMIN_EMAIL: PROCESS_ADMIN.email, ADMIN_PASSWORD: PROCESS_ADMIN.password, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.add(child);
@@ -81,6 +84,27 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
       await exited;
     },
   };
+}
+
+/**
+ * Through the process's HTTP API, as its first admin: an API token, a members-only standard and
+ * one section. Returns the token and the section's room.
+ */
+export async function setUpThroughApi(server: ServerProcess): Promise<{ token: string; room: string }> {
+  const call = async (path: string, body: unknown, headers: Record<string, string>) => {
+    const res = await fetch(`${server.http}${path}`, { method: "POST", headers: { "content-type": "application/json", origin: server.http, ...headers }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return res;
+  };
+  const login = await call("/api/auth/login", PROCESS_ADMIN, {});
+  const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const { token } = (await (await call("/api/tokens", { name: "test" }, { cookie })).json()) as { token: string };
+  const auth = { authorization: `Bearer ${token}` };
+  await call("/api/standards", { slug: "crash-test", title: "Crash test", isPublic: false }, auth);
+  const section = (await (
+    await call("/api/standards/crash-test/sections", { label: "CT-1", title: "A section", content: { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "Initial text." }] }] } }, auth)
+  ).json()) as { room: string };
+  return { token, room: section.room };
 }
 
 /** A new, empty PostgreSQL database next to TEST_DATABASE_URL's, for server processes of their own. */
