@@ -18,6 +18,7 @@ import {
   type Client,
 } from "./helpers";
 import type { StandardRow } from "../../src/db/tables/standards";
+import { loadRoomDoc } from "../../src/domain/room-log";
 import { buildApp } from "../../src/app";
 
 describe.each(databaseKinds)("sync rooms (%s)", (kind) => {
@@ -127,7 +128,7 @@ describe.each(databaseKinds)("sync rooms (%s)", (kind) => {
     const writer = await rawSocket(base, room, { token: editor.token });
     await waitFor(() => writer.frames.length > 0 && watcher.frames.length > 0, "both connected");
     const doc = new Y.Doc();
-    Y.applyUpdate(doc, Y.encodeStateAsUpdate(await (await import("../../src/domain/room-log")).loadRoomDoc(t.db, room)));
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(await loadRoomDoc(t.db, room)));
     const updates: Uint8Array[] = [];
     doc.on("update", (u: Uint8Array) => updates.push(u));
     for (let i = 0; i < 10; i++) appendParagraph(doc, `burst ${i}`);

@@ -17,6 +17,7 @@ import {
   type Client,
 } from "./helpers";
 import type { StandardRow } from "../../src/db/tables/standards";
+import { loadRoomDoc } from "../../src/domain/room-log";
 
 const MESSAGE_BYTES = 64 * 1024;
 const DOCUMENT_BYTES = 48 * 1024;
@@ -164,7 +165,7 @@ describe.each(databaseKinds)("sync message validation (%s)", (kind) => {
       closed = await Promise.race([raw.closed, sleep(100).then(() => null)]);
     }
     expect(closed?.code).toBe(1009);
-    const stored = Y.encodeStateAsUpdate(await (await import("../../src/domain/room-log")).loadRoomDoc(t.db, room));
+    const stored = Y.encodeStateAsUpdate(await loadRoomDoc(t.db, room));
     expect(stored.length).toBeLessThanOrEqual(DOCUMENT_BYTES);
   });
 });
