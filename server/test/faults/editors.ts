@@ -51,7 +51,7 @@ export interface EditorOptions {
   /** A short name that starts every word typed: a letter and digits (`e7`). */
   name: string;
   random: () => number;
-  /** Delay before reconnecting, ms. Default 100. */
+  /** First delay before reconnecting, ms; it doubles while attempts fail, up to 1 s. Default 100. */
   reconnectMs?: number;
 }
 
@@ -75,6 +75,7 @@ export class Editor {
   #synced = false;
   #count = 0;
   #retry: NodeJS.Timeout | null = null;
+  #failures = 0;
   #destroyed = false;
 
   constructor(readonly options: EditorOptions) {
@@ -188,6 +189,7 @@ export class Editor {
     let opened = false;
     ws.on("open", () => {
       opened = true;
+      this.#failures = 0;
       this.connections++;
       // The server asks first; this asks for what the server has that the editor lacks.
       ws.send(frame(0, 0, Y.encodeStateVector(this.doc)));
@@ -206,8 +208,9 @@ export class Editor {
           /* not JSON */
         }
         this.refusals.push({ status: response.statusCode ?? 0, code });
+        ws.terminate();
       });
-      ws.terminate();
+      response.on("error", () => ws.terminate());
     });
     ws.on("error", () => {});
     ws.on("close", (code: number, reason: Buffer) => {
@@ -218,10 +221,11 @@ export class Editor {
       // A server that does not answer at all is passed over for the next one.
       else this.#server = (this.#server + 1) % this.options.servers.length;
       if (this.#online && !this.#destroyed) {
+        const delay = Math.min((this.options.reconnectMs ?? 100) * 2 ** this.#failures++, 1000);
         this.#retry = setTimeout(() => {
           this.#retry = null;
           this.connect();
-        }, this.options.reconnectMs ?? 100);
+        }, delay * (0.75 + Math.random() / 2));
       }
     });
   }
@@ -341,4 +345,35 @@ export function storedTwice(rows: Uint8Array[]): string[] {
     for (let i = 1; i < list.length; i++) if (list[i]![0] < list[i - 1]![1]) twice.push(`${client}:${list[i]![0]}`);
   }
   return twice;
+}
+
+/**
+ * Editors typing at about human speed: every `tickMs`, `perTick` of them (picked at random) type a
+ * word, and now and then one deletes a word of its own. Runs until `stop`.
+ */
+export class Typing {
+  #running = true;
+  readonly #done: Promise<void>;
+  ticks = 0;
+
+  constructor(editors: Editor[], random: () => number, options: { tickMs?: number; perTick?: number } = {}) {
+    const tickMs = options.tickMs ?? 40;
+    const perTick = options.perTick ?? 5;
+    this.#done = (async () => {
+      while (this.#running) {
+        for (let i = 0; i < perTick; i++) {
+          const editor = editors[Math.floor(random() * editors.length)]!;
+          if (random() < 0.08) editor.deleteOwn();
+          else editor.type();
+        }
+        this.ticks++;
+        await new Promise((r) => setTimeout(r, tickMs));
+      }
+    })();
+  }
+
+  stop(): Promise<void> {
+    this.#running = false;
+    return this.#done;
+  }
 }
