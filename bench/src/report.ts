@@ -56,7 +56,7 @@ export function computeRatios(rows: readonly Row[], targets: readonly TargetInfo
       for (const metric of HEADLINE[row.workload]) {
         const a = row.metrics[metric];
         const b = other.metrics[metric];
-        if (typeof a === "number" && typeof b === "number" && b > 0) {
+        if (typeof a === "number" && typeof b === "number" && a >= 0 && b > 0) {
           ratios.push({ workload: row.workload, size: row.size, metric, codewright: row.target, peer: peer.id, ratio: Math.round((a / b) * 100) / 100 });
         }
       }

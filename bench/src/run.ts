@@ -20,6 +20,8 @@ export const REPO_ROOT = resolve(BENCH_DIR, "..");
 const ALL_WORKLOADS: WorkloadId[] = ["hot-room", "many-rooms", "idle", "cold-load", "reconnect-storm", "standards"];
 const QUICK_TARGETS = ["codewright-pglite", "y-websocket-server-0.1.1"];
 const ALL_TARGETS = ["codewright-pglite", "codewright-postgres", ...Object.keys(PEERS)];
+/** Known but not run unless named with --servers. */
+const OPTIONAL_TARGETS = ["codewright-pglite-flush5"];
 const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
 
 export interface BenchOptions {
@@ -65,12 +67,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const targets: Target[] = [];
   for (const id of ids) {
     if (id === "codewright-pglite") targets.push(new CodewrightTarget({ repo: REPO_ROOT, database: "pglite", pin: pinned }));
+    else if (id === "codewright-pglite-flush5") targets.push(new CodewrightTarget({ repo: REPO_ROOT, database: "pglite", pin: pinned, flushDelayMs: 5 }));
     else if (id === "codewright-postgres") {
       const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || DEFAULT_DATABASE_URL;
       if (await postgresReachable(url)) targets.push(new CodewrightTarget({ repo: REPO_ROOT, database: "postgres", adminDatabaseUrl: url, pin: pinned }));
       else notes.push("Codewright on PostgreSQL skipped: no PostgreSQL answered (set BENCH_DATABASE_URL).");
     } else if (PEERS[id]) targets.push(new PeerTarget(PEERS[id], pinned));
-    else throw new RangeError(`unknown server "${id}"; known: ${ALL_TARGETS.join(", ")}`);
+    else throw new RangeError(`unknown server "${id}"; known: ${[...ALL_TARGETS, ...OPTIONAL_TARGETS].join(", ")}`);
   }
   log(`benchmark (${options.quick ? "quick" : "full"}): ${targets.map((t) => t.id).join(", ")} × ${workloads.join(", ")}`);
   const cacheDir = join(BENCH_DIR, ".cache");

@@ -18,6 +18,8 @@ export interface CodewrightOptions {
   /** For `postgres`: a URL of an existing database; the run creates and drops its own database beside it. */
   adminDatabaseUrl?: string;
   pin: boolean;
+  /** SYNC_FLUSH_DELAY_MS: merge a window of updates into one broadcast (0: one tick). */
+  flushDelayMs?: number;
 }
 
 /** Markdown for a standard of `count` flat sections (labels S-1…), each with `body` as its text. */
@@ -56,10 +58,11 @@ export class CodewrightTarget implements Target, ApiClient {
   constructor(private readonly options: CodewrightOptions) {}
 
   get id() {
-    return `codewright-${this.options.database}`;
+    return `codewright-${this.options.database}${this.options.flushDelayMs ? `-flush${this.options.flushDelayMs}` : ""}`;
   }
   get label() {
-    return this.options.database === "pglite" ? "Codewright (PGlite)" : "Codewright (PostgreSQL)";
+    const base = this.options.database === "pglite" ? "Codewright (PGlite" : "Codewright (PostgreSQL";
+    return this.options.flushDelayMs ? `${base}, flush ${this.options.flushDelayMs} ms)` : `${base})`;
   }
   get pid() {
     return this.process!.pid;
@@ -102,6 +105,7 @@ export class CodewrightTarget implements Target, ApiClient {
       ADMIN_PASSWORD,
       LOG_LEVEL: "warn",
     };
+    if (this.options.flushDelayMs) env.SYNC_FLUSH_DELAY_MS = String(this.options.flushDelayMs);
     if (this.databaseUrl) env.DATABASE_URL = this.databaseUrl;
     else env.DATA_DIR = this.dataDir!;
     this.process = await ServerProcess.start({
