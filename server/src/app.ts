@@ -46,7 +46,20 @@ declare module "fastify" {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options;
   const app = Fastify({
-    logger: options.logger === false ? false : { level: config.logLevel },
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            // Websocket URLs may carry an API token (`?token=`): never write it to a log.
+            serializers: {
+              req: (request: { method: string; url: string; ip?: string }) => ({
+                method: request.method,
+                url: request.url.replace(/([?&]token=)[^&]*/g, "$1[redacted]"),
+                remoteAddress: request.ip,
+              }),
+            },
+          },
     bodyLimit: config.limits.bodyBytes,
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",

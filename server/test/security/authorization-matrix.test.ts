@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import WebSocket from "ws";
 import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMember, databaseKinds, makeUser, snapshotTables, startTestApp, unique, type TestApp } from "../helper";
@@ -100,6 +102,11 @@ export const MATRIX: Record<string, Entry> = {
   ...RELEASE_MATRIX,
 };
 
+/** Websocket routes: who may open a connection to a members-only standard's draft room (write rights are tested in test/sync). */
+const WEBSOCKET_ROUTES: Record<string, readonly Role[]> = {
+  "GET /sync/*": EVERY_MEMBER,
+};
+
 /** API routes of the app, without the static files of the web client. */
 function apiRoutes(t: TestApp): string[] {
   return [...new Set(t.app.routeTable.filter((r) => / \/(api|sync)\//.test(r)))];
@@ -115,7 +122,7 @@ describe.each(databaseKinds)("authorization matrix on %s", (kind) => {
   afterAll(async () => t?.close());
 
   it("has an entry for every route", () => {
-    const missing = apiRoutes(t).filter((r) => !MATRIX[r]);
+    const missing = apiRoutes(t).filter((r) => !MATRIX[r] && !WEBSOCKET_ROUTES[r]);
     expect(missing, "add these routes to the authorization matrix").toEqual([]);
   });
 
@@ -143,6 +150,35 @@ describe.each(databaseKinds)("authorization matrix on %s", (kind) => {
         expect(res.json().error.code, what).toMatch(/^[a-z_]+$/);
         // Refusals change nothing stored (login failures excepted: they write nothing either).
         expect(await snapshotTables(t.db), what).toBe(before);
+      }
+    });
+  }
+
+  for (const [route, allowed] of Object.entries(WEBSOCKET_ROUTES)) {
+    it(`${route} (websocket upgrade of a members-only draft room)`, async () => {
+      if (!apiRoutes(t).includes(route)) throw new Error(`${route} is in the matrix but not on the app`);
+      if (!t.app.server.listening) await t.app.listen({ port: 0, host: "127.0.0.1" });
+      const port = (t.app.server.address() as AddressInfo).port;
+      const room = `draft.${(await section(t, w)).id}`;
+      for (const role of ROLES) {
+        const query = role === "anonymous" ? "" : `?token=${encodeURIComponent(w.users[role].token)}`;
+        const outcome = await new Promise<number>((resolve, reject) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${port}/sync/${room}${query}`);
+          ws.once("open", () => {
+            ws.close();
+            resolve(101);
+          });
+          ws.once("unexpected-response", (_req, res) => {
+            resolve(res.statusCode ?? 0);
+            res.resume();
+            ws.terminate();
+          });
+          ws.once("error", (err) => reject(err));
+        });
+        const what = `${route} as ${role}: ${outcome}`;
+        if (allowed.includes(role)) expect(outcome, what).toBe(101);
+        else if (role === "anonymous" || role === "disabled") expect([401, 404], what).toContain(outcome);
+        else expect([403, 404], what).toContain(outcome);
       }
     });
   }
