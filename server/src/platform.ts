@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
+import { sql } from "kysely";
 import type { Config } from "./config";
 import { openDatabase, type DatabaseHandle } from "./db/connect";
 import { migrateToLatest } from "./db/migrate";
@@ -32,22 +33,35 @@ export interface Prepared {
   seeded: number | null;
 }
 
-/** First-start work: an admin, and the sample building code when the database holds no standard yet. */
+/** Any fixed number: the advisory lock that lets one process at a time do first-start work. */
+const FIRST_START_LOCK = 7_031_962_114;
+
+/**
+ * First-start work: an admin, and the sample building code when the database holds no standard yet.
+ * Processes starting together against one database take turns, so only the first one does it.
+ */
 export async function prepareData(database: DatabaseHandle, config: Config, report: (line: string) => void): Promise<Prepared> {
-  const firstAdmin = await ensureFirstAdmin(database.db, config.adminEmail, config.adminPassword);
-  let seeded: number | null = null;
-  if (config.seed === "sample") {
-    const any = await database.db.selectFrom("standards").select("id").executeTakeFirst();
-    if (!any) {
-      const markdown = await readFile(SAMPLE_PATH, "utf8");
-      let last = 0;
-      const result = await importStandard(database.db, markdown, SAMPLE_SLUG, null, (done, total) => {
-        const pct = Math.floor((done / total) * 10);
-        if (pct !== last || done === total) report(`loading the sample building code: ${done}/${total} sections`);
-        last = pct;
-      });
-      seeded = result.sections;
+  return database.db.connection().execute(async (db) => {
+    await sql`select pg_advisory_lock(${FIRST_START_LOCK})`.execute(db);
+    try {
+      const firstAdmin = await ensureFirstAdmin(db, config.adminEmail, config.adminPassword);
+      let seeded: number | null = null;
+      if (config.seed === "sample") {
+        const any = await db.selectFrom("standards").select("id").executeTakeFirst();
+        if (!any) {
+          const markdown = await readFile(SAMPLE_PATH, "utf8");
+          let last = 0;
+          const result = await importStandard(db, markdown, SAMPLE_SLUG, null, (done, total) => {
+            const pct = Math.floor((done / total) * 10);
+            if (pct !== last || done === total) report(`loading the sample building code: ${done}/${total} sections`);
+            last = pct;
+          });
+          seeded = result.sections;
+        }
+      }
+      return { firstAdmin, seeded };
+    } finally {
+      await sql`select pg_advisory_unlock(${FIRST_START_LOCK})`.execute(db);
     }
-  }
-  return { firstAdmin, seeded };
+  });
 }
