@@ -84,10 +84,10 @@ export class Staging {
       this.reset();
       return { kind: "missing" };
     }
-    const misfit = transactions.map((tr) => schemaMisfit(this.#doc, tr)).find((m) => m !== null);
+    const misfit = transactions.map((tr) => addedItemsMisfit(this.#doc, tr)).find((m) => m !== null);
     if (misfit) {
       this.reset();
-      throw malformed(`The update does not fit the section schema: ${misfit}.`);
+      throw malformed(misfit);
     }
     if (effective === null) return { kind: "unchanged" };
     const accepted: Uint8Array = effective;
@@ -178,15 +178,22 @@ function checkAttrs(specs: AttributeSpecs, values: Record<string, unknown>, what
 }
 
 /**
- * Why the content a transaction added to the section body does not fit the schema, or null when it
- * does. Checks what each new item is and where it sits: known node types inside parents whose
+ * Why the items a transaction added cannot be kept, as the sentence of a refusal; null when they can.
+ *
+ * Each item must sit between its origins, as every item a Yjs client makes does. One that does not
+ * (its left origin to the right of its right origin, say) still applies, but lands elsewhere when
+ * the document is encoded and loaded again: clients that got it live and clients that load the room
+ * later would disagree for good, with equal state vectors.
+ *
+ * Content added to the section body must fit the schema: known node types inside parents whose
  * content may hold them, known attributes with valid values, text only where the schema allows
- * text, known marks that the text's node allows, safe link targets. Order and counts (`block+`)
- * are left alone: concurrent valid edits can merge into a different order, and refusing those would
- * lock their authors out. Only the new items are looked at, so the cost follows the update's size.
- * Other root types than the body are not read by anything and are left alone.
+ * text, known marks that the text's node allows, safe link targets. Order and counts (`block+`) are
+ * left alone: concurrent valid edits can merge into a different order, and refusing those would lock
+ * their authors out. Other root types than the body are not read by anything and are left alone.
+ *
+ * Only the new items are looked at, so the cost follows the update's size.
  */
-function schemaMisfit(doc: Y.Doc, transaction: Y.Transaction): string | null {
+function addedItemsMisfit(doc: Y.Doc, transaction: Y.Transaction): string | null {
   const body = doc.getXmlFragment(BODY_FIELD);
   for (const [client, after] of transaction.afterState) {
     const before = transaction.beforeState.get(client) ?? 0;
@@ -194,17 +201,39 @@ function schemaMisfit(doc: Y.Doc, transaction: Y.Transaction): string | null {
     const structs = doc.store.clients.get(client) ?? [];
     for (let i = structs.length - 1; i >= 0 && structs[i]!.id.clock >= before; i--) {
       const item = structs[i];
-      if (!(item instanceof Y.Item) || item.content instanceof Y.ContentDeleted) continue;
+      if (!(item instanceof Y.Item)) continue;
+      if (!betweenItsOrigins(item)) return "The update is not a valid Yjs update: an item does not sit between its origins.";
+      if (item.content instanceof Y.ContentDeleted) continue;
       const parent = item.parent;
-      if (!(parent instanceof Y.AbstractType)) return "an item has no parent";
+      if (!(parent instanceof Y.AbstractType)) return "The update is not a valid Yjs update: an item has no parent.";
       let root: Y.AbstractType<any> = parent;
       while (root._item) root = root._item.parent as Y.AbstractType<any>;
       if (root !== body) continue;
       const misfit = itemMisfit(item, parent, body);
-      if (misfit) return misfit;
+      if (misfit) return `The update does not fit the section schema: ${misfit}.`;
     }
   }
   return null;
+}
+
+const holds = (item: Y.Item, id: Y.ID) => item.id.client === id.client && id.clock >= item.id.clock && id.clock < item.id.clock + item.length;
+
+/**
+ * True when the item's left origin is to its left and its right origin to its right. The walk passes
+ * only what was inserted concurrently between them, usually nothing.
+ */
+function betweenItsOrigins(item: Y.Item): boolean {
+  if (item.origin) {
+    let left = item.left;
+    while (left && !holds(left, item.origin)) left = left.left;
+    if (!left) return false;
+  }
+  if (item.rightOrigin) {
+    let right = item.right;
+    while (right && !holds(right, item.rightOrigin)) right = right.right;
+    if (!right) return false;
+  }
+  return true;
 }
 
 function nodeTypeOf(type: Y.AbstractType<any>, body: Y.XmlFragment): NodeType | null {
