@@ -201,6 +201,12 @@ function stage(state: Uint8Array, update: Uint8Array): Staged {
     }
     if (doc.store.pendingStructs || doc.store.pendingDs) return "missing";
     if (!changed) return "unchanged";
+    // The state must reload as it is: otherwise clients that got the update live and clients that
+    // load the room later disagree for good.
+    const reloaded = docFrom(Y.encodeStateAsUpdate(doc));
+    const stable = reloaded.getXmlFragment(BODY_FIELD).toString() === doc.getXmlFragment(BODY_FIELD).toString();
+    reloaded.destroy();
+    if (!stable) return "malformed";
     try {
       docToContent(doc);
     } catch {
