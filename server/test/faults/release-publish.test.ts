@@ -112,7 +112,7 @@ describe.each(databaseKinds)("a server restart while a release is being publishe
             await client.connect();
             try {
               const { rows } = await client.query<{ n: string }>(
-                "select count(*) as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null and backend_type = 'client backend'",
+                "select count(*) as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null and query ~* '(releases|sections|room_updates)'",
               );
               return Number(rows[0]!.n) > 0;
             } finally {
@@ -121,7 +121,8 @@ describe.each(databaseKinds)("a server restart while a release is being publishe
           }
         : null;
 
-      const outcomes: { version: string; answered: number | "cut"; present: boolean }[] = [];
+      /** `inside`: the publishing transaction was seen open before the kill (PostgreSQL only). */
+      const outcomes: { version: string; answered: number | "cut"; present: boolean; inside: boolean | null }[] = [];
       for (const [k, fraction] of KILL_AT.entries()) {
         const version = `2.0.${k}`;
         const answered = publish(version).then(
@@ -130,9 +131,13 @@ describe.each(databaseKinds)("a server restart while a release is being publishe
         );
         // Timing the fault, not asserting anything: the kill lands somewhere inside the publish.
         let delay = duration * fraction;
+        let inside: boolean | null = null;
         if (inTransaction) {
           const opened = Date.now();
-          await until(inTransaction, "the publishing transaction open", 60_000).catch(() => {});
+          inside = await until(inTransaction, "the publishing transaction open", 60_000).then(
+            () => true,
+            () => false,
+          );
           delay = Math.max(0, delay - (Date.now() - opened));
         }
         await new Promise((r) => setTimeout(r, delay));
@@ -142,7 +147,7 @@ describe.each(databaseKinds)("a server restart while a release is being publishe
         const present = (await listedReleases()).includes(version);
         // A publish the server confirmed is never lost.
         if (answer === 201) expect(present, `${version} was confirmed`).toBe(true);
-        outcomes.push({ version, answered: answer, present });
+        outcomes.push({ version, answered: answer, present, inside });
       }
 
       // Row by row: no release without its signature, a digest that matches its document, a known
@@ -166,7 +171,7 @@ describe.each(databaseKinds)("a server restart while a release is being publishe
       }
       console.log(
         `release publish fault (${kind}): one publish takes ${duration} ms; ${outcomes.length} kills mid-publish — ` +
-          outcomes.map((o) => `${o.version}: ${o.present ? "complete" : "absent"} (answer ${o.answered})`).join(", ") +
+          outcomes.map((o) => `${o.version}: ${o.present ? "complete" : "absent"} (answer ${o.answered}${o.inside ? ", killed inside its transaction" : ""})`).join(", ") +
           "; none half",
       );
     },
