@@ -8,10 +8,12 @@ import * as m0001 from "./0001_foundation";
 import * as m0002 from "./0002_sync";
 import * as m0003 from "./0003_releases";
 import * as m0004 from "./0004_proposals";
+import * as m0005 from "./0005_room_snapshots";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
   "0002_sync": m0002,
   "0003_releases": m0003,
   "0004_proposals": m0004,
+  "0005_room_snapshots": m0005,
 };

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { ApiTokensTable, InvitesTable, SessionsTable, UsersTable } from "./tables/users";
 import type { MembershipsTable, SectionsTable, StandardsTable } from "./tables/standards";
-import type { RoomUpdatesTable, RoomsTable } from "./tables/rooms";
+import type { RoomSnapshotsTable, RoomUpdatesTable, RoomsTable } from "./tables/rooms";
 import type { AuditLogTable } from "./tables/audit";
 import type { ReleasesTable, SigningKeysTable } from "./tables/releases";
 import type {
@@ -25,6 +25,7 @@ export interface Database {
   sections: SectionsTable;
   room_updates: RoomUpdatesTable;
   rooms: RoomsTable;
+  room_snapshots: RoomSnapshotsTable;
   audit_log: AuditLogTable;
   releases: ReleasesTable;
   signing_keys: SigningKeysTable;

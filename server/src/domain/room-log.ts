@@ -103,23 +103,70 @@ export function readUpdatesSince(db: Db, room: string, afterSeq: bigint): Promis
   return readRows(db, room, afterSeq);
 }
 
-/** Every update of a room, in order. */
-export async function readUpdates(db: Db, room: string): Promise<Uint8Array[]> {
-  return (await readRows(db, room, 0n)).map((r) => r.data);
+/** A room's state encoded as one update, complete up to `seq`: a cache of the log, so loading reads one row. */
+export interface RoomSnapshot {
+  seq: bigint;
+  /** `Y.encodeStateAsUpdate` of a document holding exactly the log's rows up to `seq`. */
+  state: Uint8Array;
+  /** `Y.encodeStateVector` of the same document. */
+  stateVector: Uint8Array;
 }
 
-/** A room's whole log merged into one update (null for an empty log), with the last seq and the row count. */
-export async function loadRoomState(db: Db, room: string): Promise<{ update: Uint8Array | null; lastSeq: bigint; rows: number }> {
-  const rows = await readRows(db, room, 0n);
-  if (rows.length === 0) return { update: null, lastSeq: 0n, rows: 0 };
-  return { update: Y.mergeUpdates(rows.map((r) => r.data)), lastSeq: rows[rows.length - 1]!.seq, rows: rows.length };
+/** What loading a room reads: its latest snapshot and the log rows after it. */
+export interface StoredRoomState {
+  snapshot: RoomSnapshot | null;
+  /** The rows after the snapshot (all rows without one), in order. */
+  rows: LogRow[];
+  /** The last seq the snapshot and rows hold; 0 for an empty log. */
+  lastSeq: bigint;
 }
 
-/** Rebuilds a room's document from its log. Rooms keep deleted content (gc off) so past states can be rebuilt. */
+/**
+ * Reads a room's stored state: its snapshot, then the rows after it. Compaction never moves a row's
+ * content below a seq it was read after (a merged row takes the highest seq of its group), so the
+ * snapshot plus these rows is the whole log even when a compaction or a newer snapshot comes in between.
+ */
+export async function readRoomState(db: Db, room: string): Promise<StoredRoomState> {
+  const found = await db.selectFrom("room_snapshots").select(["seq", "state", "state_vector"]).where("room", "=", room).executeTakeFirst();
+  const snapshot = found ? { seq: BigInt(found.seq), state: found.state, stateVector: found.state_vector } : null;
+  const rows = await readRows(db, room, snapshot?.seq ?? 0n);
+  const lastSeq = rows.length > 0 ? rows[rows.length - 1]!.seq : (snapshot?.seq ?? 0n);
+  return { snapshot, rows, lastSeq };
+}
+
+/** Applies a stored state to `doc`: the snapshot, then each row (applied one by one: faster than merging them first). */
+export function applyStoredState(doc: Y.Doc, stored: StoredRoomState, origin?: unknown): void {
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.state, origin);
+  for (const row of stored.rows) Y.applyUpdate(doc, row.data, origin);
+}
+
+/**
+ * Records `snapshot` unless a newer one is there already (another process may have taken one).
+ * The caller vouches that its state holds exactly the rows up to its seq.
+ */
+export async function saveRoomSnapshot(db: Db, room: string, snapshot: RoomSnapshot): Promise<void> {
+  await db
+    .insertInto("room_snapshots")
+    .values({ room, seq: snapshot.seq.toString(), state: snapshot.state, state_vector: snapshot.stateVector })
+    .onConflict((oc) =>
+      oc
+        .column("room")
+        .doUpdateSet((eb) => ({ seq: eb.ref("excluded.seq"), state: eb.ref("excluded.state"), state_vector: eb.ref("excluded.state_vector"), taken_at: sql`now()` }))
+        .where("room_snapshots.seq", "<", (eb) => eb.ref("excluded.seq")),
+    )
+    .execute();
+}
+
+/** Rows in a room's log. */
+export async function countRows(db: Db, room: string): Promise<number> {
+  const row = await db.selectFrom("room_updates").select((eb) => eb.fn.countAll<string | number>().as("n")).where("room", "=", room).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Rebuilds a room's document from its snapshot and log. Rooms keep deleted content (gc off) so past states can be rebuilt. */
 export async function loadRoomDoc(db: Db, room: string): Promise<Y.Doc> {
   const doc = new Y.Doc({ gc: false });
-  const { update } = await loadRoomState(db, room);
-  if (update) Y.applyUpdate(doc, update);
+  applyStoredState(doc, await readRoomState(db, room));
   return doc;
 }
 

@@ -17,3 +17,12 @@ export interface RoomsTable {
   compacted_seq: ColumnType<string, string | number | bigint | undefined, string | number | bigint>;
   compacted_at: Date | null;
 }
+
+/** The encoded state of a room up to `seq`: a cache of its log, so loading reads one row. */
+export interface RoomSnapshotsTable {
+  room: string;
+  seq: ColumnType<string, string | number | bigint, string | number | bigint>;
+  state: Uint8Array;
+  state_vector: Uint8Array;
+  taken_at: ColumnType<Date, Date | undefined, Date | undefined>;
+}
