@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type * as Y from "yjs";
+import * as Y from "yjs";
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate as encodeStates, removeAwarenessStates } from "y-protocols/awareness";
 import type { PresenceRole } from "../domain/access";
 import { awarenessFrame, encodeAwarenessUpdate, type AwarenessEntry } from "./protocol";
@@ -48,11 +48,9 @@ export class Presence {
   };
 
   /** @param broadcast sends a frame to every member of the room */
-  constructor(
-    doc: Y.Doc,
-    private readonly broadcast: (frame: Uint8Array) => void,
-  ) {
-    this.awareness = new Awareness(doc);
+  constructor(private readonly broadcast: (frame: Uint8Array) => void) {
+    // Awareness only needs a document for the server's own client id; the room's own document may not be built.
+    this.awareness = new Awareness(new Y.Doc());
     // The server itself is not present.
     this.awareness.setLocalState(null);
     this.awareness.on("update", this.#onUpdate);

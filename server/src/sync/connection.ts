@@ -3,7 +3,7 @@ import type { RawData, WebSocket } from "ws";
 import type { Limits } from "../config";
 import type { RoomRights } from "../domain/access";
 import type { PresenceIdentity, PresenceMember } from "./awareness";
-import { awarenessFrame, decodeMessage, encodeAwarenessUpdate, syncStep1Frame, syncStep2Frame, type IncomingMessage } from "./protocol";
+import { awarenessFrame, decodeMessage, encodeAwarenessUpdate, syncStep1Frame, type IncomingMessage } from "./protocol";
 import { fallingBehind, internalError, malformed, readOnly, SyncRefusal } from "./refusals";
 import type { Room } from "./room";
 
@@ -123,7 +123,7 @@ export class Connection implements PresenceMember {
   private dispatch(message: IncomingMessage): void {
     switch (message.type) {
       case "syncStep1":
-        this.send(syncStep2Frame(this.room.diffFor(message.stateVector)));
+        this.send(this.room.syncStep2For(message.stateVector));
         return;
       case "syncStep2":
       case "update":

@@ -5,18 +5,20 @@ import type { WebSocket } from "ws";
 import type { Limits, SyncSettings } from "../config";
 import type { Database } from "../db/database";
 import { DomainError, invalid, unavailable } from "../domain/errors";
-import { compactRoom, loadRoomState, readUpdatesSince, type StatePoints } from "../domain/room-log";
+import { compactRoom, countRows, readRoomState, readUpdatesSince, saveRoomSnapshot, type StatePoints, type StoredRoomState } from "../domain/room-log";
 import { Presence } from "./awareness";
+import { syncStep2Frame } from "./protocol";
 import { Connection, type Ticket } from "./connection";
 import { fanOut, type Delivery } from "./fanout";
 import { SerialQueue, storeBatch } from "./persistence";
+import { isEmptyStateVector, RoomDocument } from "./room-document";
 import { fallingBehind, savingPaused, shuttingDown, SyncRefusal } from "./refusals";
 import { carriesNews, Staging, type StageResult } from "./validation";
 
 /**
  * Where a change to a room's document came from: the `origin` of its Yjs transaction.
- * Changes are stored before they are applied, so no origin is ever stored again; observers of
- * `room.doc` can tell a client's edit from a server write or a row read from the log.
+ * Changes are stored before they are applied, so no origin is ever stored again; an observer of
+ * the document can tell a client's edit from a server write or a row read from the log.
  */
 export type RoomOrigin =
   | { kind: "client"; connection: Connection }
@@ -72,7 +74,7 @@ const RESERVATION_MS = 10_000;
  */
 export class Room {
   /** Exactly what the log holds up to `lastSeq`. Never written to except from the log or after a store. */
-  readonly doc = new Y.Doc({ gc: false });
+  readonly #document: RoomDocument;
   readonly presence: Presence;
   readonly connections = new Set<Connection>();
   readonly #staging: Staging;
@@ -92,31 +94,47 @@ export class Room {
   #unloadTimer: NodeJS.Timeout | null = null;
   #recoveryTimer: NodeJS.Timeout | null = null;
   #recoveryDelay = RECOVERY_FIRST_MS;
-  #snapshot: Y.Snapshot | null = null;
+  /** The whole state framed as a sync step 2, until the next change. */
+  #fullStateFrame: { update: Uint8Array; frame: Uint8Array } | null = null;
+  /** The seq of the latest snapshot this process knows of. */
+  #snapshotSeq: bigint;
   #closed: Promise<void> | null = null;
 
   private constructor(
     readonly name: string,
     private readonly ctx: RoomContext,
     private readonly onIdle: (room: Room) => void,
-    stored: { update: Uint8Array | null; lastSeq: bigint; rows: number },
+    stored: StoredRoomState,
+    logRows: number,
   ) {
-    if (stored.update) Y.applyUpdate(this.doc, stored.update, { kind: "log" } satisfies RoomOrigin);
+    this.#document = new RoomDocument(stored, { kind: "log" } satisfies RoomOrigin);
     this.#lastSeq = stored.lastSeq;
-    this.#logRows = stored.rows;
-    this.#staging = new Staging(this.doc, () => [...this.#storing, ...this.#pending].map((p) => p.update), ctx.limits.documentBytes);
-    this.presence = new Presence(this.doc, (frame) => {
+    this.#snapshotSeq = stored.snapshot?.seq ?? 0n;
+    this.#logRows = logRows;
+    this.#staging = new Staging(
+      () => this.#document.encoded(),
+      () => [...this.#storing, ...this.#pending].map((p) => p.update),
+      ctx.limits.documentBytes,
+    );
+    this.presence = new Presence((frame) => {
       for (const c of this.connections) c.send(frame);
     });
   }
 
-  /** Reads the room's log and builds the room. Throws when the database cannot be read. */
+  /**
+   * Reads the room's snapshot and the log rows after it, and builds the room. A room read from a
+   * snapshot alone answers joining clients from the snapshot's bytes; its document is built when
+   * first needed. Throws when the database cannot be read.
+   */
   static async load(name: string, ctx: RoomContext, onIdle: (room: Room) => void): Promise<Room> {
-    const room = new Room(name, ctx, onIdle, await loadRoomState(ctx.db, name));
+    const stored = await readRoomState(ctx.db, name);
+    const room = new Room(name, ctx, onIdle, stored, await countRows(ctx.db, name));
     room.armUnload();
     // A log that grew while nobody was connected (server writes, imports) is compacted now.
     if (room.#logRows > ctx.settings.compactAfterRows) room.#rowsSinceCompaction = room.#logRows;
     room.maybeCompact();
+    // Rows after the snapshot are folded into a new one, so the next load reads one row.
+    if (stored.rows.length > 0) void room.#queue.run(() => room.saveSnapshot());
     return room;
   }
 
@@ -179,7 +197,7 @@ export class Room {
     this.connections.add(connection);
     this.cancelUnload();
     // The server asks first, so a client's offline edits come in without waiting for its own step 1.
-    connection.sendSyncStep1(Y.encodeStateVector(this.doc));
+    connection.sendSyncStep1(this.#document.stateVector());
     const presence = this.presence.currentFrame();
     if (presence) connection.send(presence);
     return connection;
@@ -192,9 +210,15 @@ export class Room {
     this.armUnload();
   }
 
-  /** What a client lacks, given its state vector: stored content only. */
-  diffFor(stateVector: Uint8Array): Uint8Array {
-    return Y.encodeStateAsUpdate(this.doc, stateVector);
+  /**
+   * The sync step 2 frame holding what a client lacks, given its state vector: stored content only.
+   * Clients that hold nothing share one frame until the next change.
+   */
+  syncStep2For(stateVector: Uint8Array): Uint8Array {
+    if (!isEmptyStateVector(stateVector)) return syncStep2Frame(this.#document.diffFor(stateVector));
+    const update = this.#document.encoded();
+    if (this.#fullStateFrame?.update !== update) this.#fullStateFrame = { update, frame: syncStep2Frame(update) };
+    return this.#fullStateFrame.frame;
   }
 
   /** The state vector of stored and accepted content, to ask a client for what is missing. */
@@ -204,8 +228,7 @@ export class Room {
 
   /** True when `update` holds anything the stored document lacks. Throws SyncRefusal `malformed_message`. */
   carriesNews(update: Uint8Array): boolean {
-    this.#snapshot ??= Y.snapshot(this.doc);
-    return carriesNews(this.#snapshot, update);
+    return carriesNews(() => this.#document.snapshot(), update);
   }
 
   /**
@@ -288,10 +311,11 @@ export class Room {
     for (const c of [...this.connections]) c.close(refusal);
     await this.#queue.run(() => this.flush());
     await this.#queue.drained();
+    if (this.#state === "closing") await this.saveSnapshot();
     this.#state = "closed";
     this.presence.destroy();
     this.#staging.destroy();
-    this.doc.destroy();
+    this.#document.destroy();
   }
 
   private assertAccepting(): void {
@@ -334,18 +358,18 @@ export class Room {
     for (const p of batch) this.#pendingBytes -= p.update.length;
     const deliveries: Delivery<Connection>[] = [];
     for (const row of stored.earlier) {
-      Y.applyUpdate(this.doc, row.data, { kind: "log" } satisfies RoomOrigin);
+      this.#document.apply(row.data, { kind: "log" } satisfies RoomOrigin);
       this.#staging.absorb(row.data);
       deliveries.push({ update: row.data, from: null });
     }
     for (const p of batch) {
-      Y.applyUpdate(this.doc, p.update, p.origin);
+      this.#document.apply(p.update, p.origin);
       deliveries.push({ update: p.update, from: p.from });
     }
     this.#lastSeq = stored.lastSeq;
+    this.#fullStateFrame = null;
     this.#logRows += stored.rows + stored.earlier.length;
     this.#rowsSinceCompaction += stored.rows + stored.earlier.length;
-    this.#snapshot = null;
     fanOut(this.connections, deliveries, (c, frame) => c.send(frame));
     for (const p of batch) p.settle?.resolve();
     this.armUnload();
@@ -401,12 +425,12 @@ export class Room {
     const rows = await readUpdatesSince(this.ctx.db, this.name, this.#lastSeq);
     if (rows.length === 0) return;
     const merged = rows.length === 1 ? rows[0]!.data : Y.mergeUpdates(rows.map((r) => r.data));
-    Y.applyUpdate(this.doc, merged, { kind: "log" } satisfies RoomOrigin);
+    this.#document.apply(merged, { kind: "log" } satisfies RoomOrigin);
     this.#staging.absorb(merged);
     this.#lastSeq = rows[rows.length - 1]!.seq;
+    this.#fullStateFrame = null;
     this.#logRows += rows.length;
     this.#rowsSinceCompaction += rows.length;
-    this.#snapshot = null;
     fanOut(this.connections, [{ update: merged, from: null }], (c, frame) => c.send(frame));
   }
 
@@ -421,7 +445,24 @@ export class Room {
       } catch (err) {
         this.ctx.log.warn({ err, room: this.name }, "could not compact the room's log");
       }
+      await this.saveSnapshot();
     });
+  }
+
+  /**
+   * Records the room's state as its snapshot, unless the latest one already holds it. Runs in the
+   * room's queue (or once it is drained), where the document holds exactly the rows up to `lastSeq`.
+   * A failure only means the next load reads more rows.
+   */
+  private async saveSnapshot(): Promise<void> {
+    if (this.#lastSeq <= this.#snapshotSeq || (this.#state !== "ready" && this.#state !== "closing")) return;
+    const snapshot = this.#document.snapshotAt(this.#lastSeq);
+    try {
+      await saveRoomSnapshot(this.ctx.db, this.name, snapshot);
+      this.#snapshotSeq = snapshot.seq;
+    } catch (err) {
+      this.ctx.log.warn({ err, room: this.name }, "could not save the room's snapshot");
+    }
   }
 
   private armUnload(): void {

@@ -21,26 +21,25 @@ const STAGING = Symbol("staging");
  * and rebuilt from the stored document; the room itself is never touched.
  */
 export class Staging {
-  #doc: Y.Doc;
+  /** Built on first use: a room that is only read never needs it. */
+  #doc: Y.Doc | null = null;
   /** Upper bound of the encoded size; recomputed exactly when it crosses the limit. */
   #bytes = 0;
 
   /**
-   * @param committed the room's document, holding exactly what is stored
+   * @param committed the room's stored state, encoded as one update
    * @param pending the updates accepted but not yet stored, in order
    * @param maxBytes the largest encoded document allowed
    */
   constructor(
-    private readonly committed: Y.Doc,
+    private readonly committed: () => Uint8Array,
     private readonly pending: () => readonly Uint8Array[],
     private readonly maxBytes: number,
-  ) {
-    this.#doc = this.rebuild();
-  }
+  ) {}
 
   /** The state vector of stored plus accepted content. */
   stateVector(): Uint8Array {
-    return Y.encodeStateVector(this.#doc);
+    return Y.encodeStateVector(this.doc());
   }
 
   /**
@@ -55,9 +54,12 @@ export class Staging {
     } catch {
       throw malformed("The update is not a valid Yjs update.");
     }
+    // A client's sync step 2 usually brings nothing: answered without building the replica.
+    if (meta.from.size === 0 && deletesNothing(update)) return { kind: "unchanged" };
+    const doc = this.doc();
     // The usual gap (a client's update overtaking its own earlier one) is seen without applying anything.
     for (const [client, clock] of meta.from) {
-      if (clock > Y.getState(this.#doc.store, client)) return { kind: "missing" };
+      if (clock > Y.getState(doc.store, client)) return { kind: "missing" };
     }
     let effective: Uint8Array | null = null;
     const capture = (u: Uint8Array) => {
@@ -65,26 +67,26 @@ export class Staging {
     };
     const transactions: Y.Transaction[] = [];
     const record = (tr: Y.Transaction) => void transactions.push(tr);
-    this.#doc.on("update", capture);
-    this.#doc.on("afterTransaction", record);
+    doc.on("update", capture);
+    doc.on("afterTransaction", record);
     let failed = false;
     try {
-      Y.applyUpdate(this.#doc, update, STAGING);
+      Y.applyUpdate(doc, update, STAGING);
     } catch {
       failed = true;
     } finally {
-      this.#doc.off("update", capture);
-      this.#doc.off("afterTransaction", record);
+      doc.off("update", capture);
+      doc.off("afterTransaction", record);
     }
     if (failed) {
       this.reset();
       throw malformed("The update is not a valid Yjs update.");
     }
-    if (this.#doc.store.pendingStructs || this.#doc.store.pendingDs) {
+    if (doc.store.pendingStructs || doc.store.pendingDs) {
       this.reset();
       return { kind: "missing" };
     }
-    const misfit = transactions.map((tr) => addedItemsMisfit(this.#doc, tr)).find((m) => m !== null);
+    const misfit = transactions.map((tr) => addedItemsMisfit(doc, tr)).find((m) => m !== null);
     if (misfit) {
       this.reset();
       throw malformed(misfit);
@@ -93,7 +95,7 @@ export class Staging {
     const accepted: Uint8Array = effective;
     this.#bytes += accepted.length;
     if (this.#bytes > this.maxBytes) {
-      this.#bytes = Y.encodeStateAsUpdate(this.#doc).length;
+      this.#bytes = Y.encodeStateAsUpdate(doc).length;
       if (this.#bytes > this.maxBytes) {
         this.reset();
         throw documentTooLarge();
@@ -104,23 +106,26 @@ export class Staging {
 
   /** Adds stored content the room learnt from the log (other processes, server writes). */
   absorb(update: Uint8Array): void {
+    // An unbuilt replica reads the stored state when it is built.
+    if (!this.#doc) return;
     Y.applyUpdate(this.#doc, update, STAGING);
     this.#bytes += update.length;
   }
 
-  /** Rebuilds the replica from the stored document and the pending updates. */
+  /** Drops the replica; it is rebuilt from the stored state and the pending updates when next needed. */
   reset(): void {
-    this.#doc.destroy();
-    this.#doc = this.rebuild();
+    this.#doc?.destroy();
+    this.#doc = null;
   }
 
   destroy(): void {
-    this.#doc.destroy();
+    this.reset();
   }
 
-  private rebuild(): Y.Doc {
+  private doc(): Y.Doc {
+    if (this.#doc) return this.#doc;
     const doc = new Y.Doc({ gc: false });
-    const base = Y.encodeStateAsUpdate(this.committed);
+    const base = this.committed();
     Y.applyUpdate(doc, base, STAGING);
     // Typed now, so the body's items have an XmlFragment as their parent when checked.
     doc.getXmlFragment(BODY_FIELD);
@@ -129,7 +134,17 @@ export class Staging {
       Y.applyUpdate(doc, u, STAGING);
       this.#bytes += u.length;
     }
+    this.#doc = doc;
     return doc;
+  }
+}
+
+/** True when an update without new items deletes nothing either (its delete set is empty). */
+export function deletesNothing(update: Uint8Array): boolean {
+  try {
+    return Y.decodeUpdate(update).ds.clients.size === 0;
+  } catch {
+    return false;
   }
 }
 
@@ -279,14 +294,21 @@ function itemMisfit(item: Y.Item, parent: Y.AbstractType<any>, body: Y.XmlFragme
 }
 
 /**
- * True when `update` holds content or deletions that `snapshot` lacks. Used for connections that
+ * True when `update` holds content or deletions that the stored state (its `snapshot`, taken only
+ * when needed) lacks. Used for connections that
  * may not write: a sync step 2 that brings nothing new is harmless, anything else is refused.
  * Throws SyncRefusal `malformed_message` when it is not a Yjs update.
  */
-export function carriesNews(snapshot: Y.Snapshot, update: Uint8Array): boolean {
+export function carriesNews(snapshot: () => Y.Snapshot, update: Uint8Array): boolean {
+  let meta: { from: Map<number, number> };
   try {
-    Y.parseUpdateMeta(update);
-    return !Y.snapshotContainsUpdate(snapshot, update);
+    meta = Y.parseUpdateMeta(update);
+  } catch {
+    throw malformed("The update is not a valid Yjs update.");
+  }
+  if (meta.from.size === 0 && deletesNothing(update)) return false;
+  try {
+    return !Y.snapshotContainsUpdate(snapshot(), update);
   } catch {
     throw malformed("The update is not a valid Yjs update.");
   }

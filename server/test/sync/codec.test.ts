@@ -64,7 +64,7 @@ describe("sync codec", () => {
 describe("staging", () => {
   it("returns only what is new, re-encoded, and leaves the stored document alone", () => {
     const stored = new Y.Doc({ gc: false });
-    const staging = new Staging(stored, () => [], 1 << 20);
+    const staging = new Staging(() => Y.encodeStateAsUpdate(stored), () => [], 1 << 20);
     const update = paragraphUpdate("new");
     const first = staging.stage(update);
     expect(first.kind).toBe("accepted");
@@ -81,7 +81,7 @@ describe("staging", () => {
     source.getText("t").insert(0, "one");
     source.getText("t").insert(3, "two");
     const stored = new Y.Doc({ gc: false });
-    const staging = new Staging(stored, () => [], 1 << 20);
+    const staging = new Staging(() => Y.encodeStateAsUpdate(stored), () => [], 1 << 20);
     expect(staging.stage(updates[1]!).kind).toBe("missing");
     expect(staging.stage(updates[0]!).kind).toBe("accepted");
     expect(staging.stage(updates[1]!).kind).toBe("accepted");
