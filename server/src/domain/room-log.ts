@@ -91,6 +91,53 @@ export async function appendAfter(db: Db, room: string, knownSeq: bigint, update
   return { seqs: updates.map((_, i) => first + BigInt(i)), earlier };
 }
 
+/** One room's part of a multi-room append. `knownSeq` is the last seq the appending room has applied. */
+export interface RoomAppend {
+  room: string;
+  knownSeq: bigint;
+  updates: LoggedUpdate[];
+}
+
+/**
+ * Appends to several rooms in one statement (one round trip, atomic): like `appendAfter` for
+ * each, in the order given within a room. Room rows are locked in name order. Meant for a database
+ * with a single connection (PGlite), where one statement per room is what limits throughput; with
+ * PostgreSQL, per-room appends run in parallel and lock one room at a time. Returns, per room,
+ * the seqs assigned and the rows others stored after its `knownSeq` and before these.
+ */
+export async function appendToRooms(db: Db, appends: RoomAppend[]): Promise<Map<string, { seqs: bigint[]; earlier: LogRow[] }>> {
+  const result = new Map<string, { seqs: bigint[]; earlier: LogRow[] }>();
+  const parts = appends.filter((a) => a.updates.length > 0);
+  if (parts.length === 0) return result;
+  if (new Set(parts.map((a) => a.room)).size !== parts.length) throw new RangeError("appendToRooms takes each room once.");
+  const values = sql.join(parts.flatMap((a) => a.updates.map((u, i) => sql`(${a.room}::text, ${u.data}::bytea, ${u.authorId}::uuid, ${i}::int)`)));
+  const firsts = await sql<{ room: string; first: string }>`
+    with input (room, data, author, i) as (values ${values}),
+    counts as (select room, count(*)::bigint as n from input group by room),
+    alloc as (
+      insert into rooms as r (room, next_seq)
+      select room, n + 1 from counts order by room
+      on conflict (room) do update set next_seq = r.next_seq + excluded.next_seq - 1
+      returning r.room, r.next_seq
+    ), firsts as (
+      select alloc.room, alloc.next_seq - counts.n as first, counts.n from alloc join counts using (room)
+    ), stored as (
+      insert into room_updates (room, seq, data, author_id)
+      select input.room, firsts.first + input.i, input.data, input.author from input join firsts using (room)
+      returning seq
+    )
+    select firsts.room, firsts.first::text as first,
+      pg_notify(${ROOM_LOG_CHANNEL} || current_schema(), json_build_object('room', firsts.room, 'seq', (firsts.first + firsts.n - 1)::text)::text)
+    from firsts`.execute(db);
+  const firstOf = new Map(firsts.rows.map((r) => [r.room, BigInt(r.first)]));
+  for (const a of parts) {
+    const first = firstOf.get(a.room)!;
+    const earlier = first > a.knownSeq + 1n ? await readRows(db, a.room, a.knownSeq, first) : [];
+    result.set(a.room, { seqs: a.updates.map((_, i) => first + BigInt(i)), earlier });
+  }
+  return result;
+}
+
 async function readRows(db: Db, room: string, afterSeq: bigint, beforeSeq?: bigint): Promise<LogRow[]> {
   let q = db.selectFrom("room_updates").select(["seq", "data", "author_id"]).where("room", "=", room).where("seq", ">", afterSeq.toString());
   if (beforeSeq !== undefined) q = q.where("seq", "<", beforeSeq.toString());

@@ -10,7 +10,7 @@ import { Presence } from "./awareness";
 import { syncStep2Frame } from "./protocol";
 import { Connection, type Ticket } from "./connection";
 import { fanOut, type Delivery } from "./fanout";
-import { SerialQueue, storeBatch } from "./persistence";
+import { SerialQueue, type LogWriter } from "./persistence";
 import { isEmptyStateVector, RoomDocument } from "./room-document";
 import { fallingBehind, savingPaused, shuttingDown, SyncRefusal } from "./refusals";
 import { carriesNews, Staging, type StageResult } from "./validation";
@@ -36,6 +36,8 @@ export interface RoomContext {
   log: FastifyBaseLogger;
   /** Seqs at which other features rebuild a room's state; compaction keeps them exact. */
   statePoints: StatePoints;
+  /** Stores each room's batches (shared, so one statement can carry several rooms). */
+  writer: LogWriter;
 }
 
 /** A room's figures, for tests and monitoring. */
@@ -348,7 +350,7 @@ export class Room {
     this.#storing = batch;
     let stored;
     try {
-      stored = await storeBatch(this.ctx.db, this.name, this.#lastSeq, batch);
+      stored = await this.ctx.writer.store(this.name, this.#lastSeq, batch);
     } catch (err) {
       this.#storing = [];
       this.pause(err, batch);
