@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { Config } from "./config";
 import type { DatabaseHandle } from "./db/connect";
 import { AccessEvents, type DomainContext } from "./domain/context";
+import { OutlineCache } from "./domain/outline-cache";
 import { errorsPlugin } from "./http/plugins/errors";
 import { authPlugin } from "./http/plugins/auth";
 import { clientPlugin } from "./http/plugins/client";
@@ -67,7 +68,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const ctx: DomainContext = { db: database.db, events: new AccessEvents() };
+  const ctx: DomainContext = { db: database.db, events: new AccessEvents(), outlines: new OutlineCache() };
   app.decorate("domain", ctx);
   app.decorate("routeTable", [] as string[]);
   app.addHook("onRoute", (route) => {

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/database";
+import type { OutlineCache } from "./outline-cache";
 
 /** Changes to who may do what; the sync layer closes affected connections when it hears one. */
 export interface AccessEventMap {
@@ -16,8 +17,10 @@ export interface AccessEventMap {
 
 export class AccessEvents extends EventEmitter<AccessEventMap> {}
 
-/** What a domain operation needs beyond its arguments: the database and the access event bus. */
+/** What a domain operation needs beyond its arguments: the database, the access event bus, the process's caches. */
 export interface DomainContext {
   db: Kysely<Database>;
   events: AccessEvents;
+  /** Numbered outlines for reads; writes number from the rows they changed. */
+  outlines: OutlineCache;
 }

@@ -4,6 +4,7 @@ import type { Db } from "../db/database";
 import type { SectionRow, StandardRow } from "../db/tables/standards";
 import { conflict, invalid, notFound } from "./errors";
 import { recordAudit } from "./audit";
+import type { OutlineCache } from "./outline-cache";
 import { appendUpdates, loadRoomDoc } from "./room-log";
 
 /** The room of a section's body in the draft. */
@@ -14,6 +15,11 @@ export type NumberedSection = SectionRow & { number: string; depth: number };
 /** The live sections of a standard, in outline order, numbered from their place. */
 export async function outline(db: Db, standardId: string): Promise<NumberedSection[]> {
   const rows = await db.selectFrom("sections").selectAll().where("standard_id", "=", standardId).where("deleted_at", "is", null).execute();
+  return numberSections(rows);
+}
+
+/** Live section rows of one standard, in outline order, numbered from their place. */
+export function numberSections(rows: SectionRow[]): NumberedSection[] {
   return numberOutline(rows.map((r) => ({ ...r, parentId: r.parent_id }))).map(({ parentId: _p, ...r }) => r as NumberedSection);
 }
 
@@ -22,8 +28,8 @@ export function toSectionSummary(s: NumberedSection): SectionSummary {
 }
 
 /** One live section of the standard with its body as ProseMirror JSON and plain text. Throws 404. */
-export async function sectionDetail(db: Db, standard: StandardRow, sectionId: string): Promise<SectionDetail> {
-  const sections = await outline(db, standard.id);
+export async function sectionDetail(db: Db, outlines: OutlineCache, standard: StandardRow, sectionId: string): Promise<SectionDetail> {
+  const sections = await outlines.get(db, standard.id);
   const section = sections.find((s) => s.id === sectionId);
   if (!section) throw notFound("section");
   const doc = await loadRoomDoc(db, section.room);

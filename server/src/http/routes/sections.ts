@@ -13,13 +13,13 @@ export default async function sectionRoutes(app: App, { ctx }: RouteOptions) {
   app.get("/api/standards/:slug/sections", { schema: { tags: ["sections"], params: SlugParams, response: responses({ 200: SectionList }, 404) } }, async (request) => {
     const access = await accessToStandard(ctx.db, request.params.slug, request.actor);
     assertRead(access);
-    return { sections: (await outline(ctx.db, access.standard.id)).map(toSectionSummary) };
+    return { sections: (await ctx.outlines.get(ctx.db, access.standard.id)).map(toSectionSummary) };
   });
 
   app.get("/api/standards/:slug/sections/:id", { schema: { tags: ["sections"], params: SectionParams, response: responses({ 200: SectionDetail }, 404) } }, async (request) => {
     const access = await accessToStandard(ctx.db, request.params.slug, request.actor);
     assertRead(access);
-    return sectionDetail(ctx.db, access.standard, request.params.id);
+    return sectionDetail(ctx.db, ctx.outlines, access.standard, request.params.id);
   });
 
   app.post(
