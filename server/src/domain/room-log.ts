@@ -80,16 +80,8 @@ export async function appendUpdates(db: Db, room: string, updates: LoggedUpdate[
   return updates.map((_, i) => first + BigInt(i));
 }
 
-/**
- * Appends for a live room that has seen every row up to `knownSeq`. Also returns the rows others
- * stored after `knownSeq` and before these: they committed before this append could take the
- * room's counter, so they are visible once it returns.
- */
-export async function appendAfter(db: Db, room: string, knownSeq: bigint, updates: LoggedUpdate[]): Promise<{ seqs: bigint[]; earlier: LogRow[] }> {
-  const first = await append(db, room, updates);
-  const earlier = first > knownSeq + 1n ? await readRows(db, room, knownSeq, first) : [];
-  return { seqs: updates.map((_, i) => first + BigInt(i)), earlier };
-}
+/** The order in which transactions lock several rooms' counters: by name, byte by byte (collation "C"). */
+export const compareRooms = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** One room's part of a multi-room append. `knownSeq` is the last seq the appending room has applied. */
 export interface RoomAppend {
@@ -99,11 +91,11 @@ export interface RoomAppend {
 }
 
 /**
- * Appends to several rooms in one statement (one round trip, atomic): like `appendAfter` for
- * each, in the order given within a room. Room rows are locked in name order. Meant for a database
- * with a single connection (PGlite), where one statement per room is what limits throughput; with
- * PostgreSQL, per-room appends run in parallel and lock one room at a time. Returns, per room,
- * the seqs assigned and the rows others stored after its `knownSeq` and before these.
+ * Appends to several live rooms in one statement (one round trip, atomic), each room's updates
+ * in the order given. Returns, per room, the seqs assigned and the rows others stored after its
+ * `knownSeq` and before these (they committed before this append could take the room's counter,
+ * so they are visible once it returns). Room rows are locked in `compareRooms` order; any
+ * transaction that appends to several rooms must do so in that order too, so none can deadlock.
  */
 export async function appendToRooms(db: Db, appends: RoomAppend[]): Promise<Map<string, { seqs: bigint[]; earlier: LogRow[] }>> {
   const result = new Map<string, { seqs: bigint[]; earlier: LogRow[] }>();
@@ -116,7 +108,7 @@ export async function appendToRooms(db: Db, appends: RoomAppend[]): Promise<Map<
     counts as (select room, count(*)::bigint as n from input group by room),
     alloc as (
       insert into rooms as r (room, next_seq)
-      select room, n + 1 from counts order by room
+      select room, n + 1 from counts order by room collate "C"
       on conflict (room) do update set next_seq = r.next_seq + excluded.next_seq - 1
       returning r.room, r.next_seq
     ), firsts as (

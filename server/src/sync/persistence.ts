@@ -1,8 +1,7 @@
 import * as Y from "yjs";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/database";
-import type { DatabaseKind } from "../db/connect";
-import { appendAfter, appendToRooms, type LoggedUpdate, type LogRow } from "../domain/room-log";
+import { appendToRooms, type LoggedUpdate, type LogRow } from "../domain/room-log";
 
 /**
  * Runs a room's database work one task at a time, in order: stores, reads of what other processes
@@ -58,22 +57,6 @@ function rowsOf(batch: StoredUpdate[]): LoggedUpdate[] {
   return [...byAuthor].map(([authorId, updates]) => ({ authorId, data: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates) }));
 }
 
-/** The writer for a database: PGlite has one connection and pays per statement; PostgreSQL stores rooms in parallel. */
-export function logWriterFor(kind: DatabaseKind, db: Kysely<Database>): LogWriter {
-  return kind === "pglite" ? new SharedLogWriter(db) : new RoomLogWriter(db);
-}
-
-/** One statement per room's batch: rooms store in parallel over the pool, each locking only its own counter. */
-export class RoomLogWriter implements LogWriter {
-  constructor(private readonly db: Kysely<Database>) {}
-
-  async store(room: string, knownSeq: bigint, batch: StoredUpdate[]): Promise<StoredBatch> {
-    const rows = rowsOf(batch);
-    const { seqs, earlier } = await appendAfter(this.db, room, knownSeq, rows);
-    return { lastSeq: seqs[seqs.length - 1]!, rows: rows.length, earlier };
-  }
-}
-
 interface Waiting {
   room: string;
   knownSeq: bigint;
@@ -83,10 +66,11 @@ interface Waiting {
 }
 
 /**
- * The batches of every room that stores in the same tick go in one statement: with many busy rooms
- * on one connection, a statement per room is what limits throughput. While a statement runs, the
- * next one gathers. A failed statement fails every batch in it (each room pauses and recovers on
- * its own). A room has at most one batch in flight (its queue waits), so it appears once per statement.
+ * The batches of every room that stores in the same tick go in one statement: with many busy rooms,
+ * a statement per room is what limits throughput (PGlite has one connection; PostgreSQL pays a
+ * round trip and a commit each). While a statement runs, the next one gathers. A failed statement
+ * fails every batch in it (each room pauses and recovers on its own). A room has at most one batch
+ * in flight (its queue waits), so it appears once per statement.
  */
 export class SharedLogWriter implements LogWriter {
   #waiting: Waiting[] = [];

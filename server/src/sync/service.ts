@@ -9,7 +9,7 @@ import { notFound, unauthenticated } from "../domain/errors";
 import { colorFor } from "./awareness";
 import { createCluster, type AccessNotice, type Cluster } from "./cluster";
 import type { Connection, Ticket } from "./connection";
-import { logWriterFor } from "./persistence";
+import { SharedLogWriter } from "./persistence";
 import { RoomRegistry } from "./registry";
 import { RoomResolvers } from "./resolvers";
 import { accessChanged, sessionEnded } from "./refusals";
@@ -63,7 +63,7 @@ export class SyncService {
       settings: options.config.sync,
       log: options.log,
       statePoints: async (db, room) => (await Promise.all(this.#statePoints.map((source) => source(db, room)))).flat(),
-      writer: logWriterFor(options.database.kind, options.ctx.db),
+      writer: new SharedLogWriter(options.ctx.db),
     });
     this.#cluster = createCluster(
       options.database,

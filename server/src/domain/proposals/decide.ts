@@ -5,7 +5,7 @@ import type { Actor } from "../auth";
 import type { DomainContext } from "../context";
 import { assertDecide } from "../access";
 import { conflict, invalid } from "../errors";
-import { appendUpdates } from "../room-log";
+import { appendUpdates, compareRooms } from "../room-log";
 import { createSection, deleteSection, draftRoom, updateSection } from "../sections";
 import { draftEntries, forkDeltas } from "./documents";
 import { applyStep, planMerge, structuralChanges, targetIndex, type MergeConflict, type OutlineEntry } from "./outline";
@@ -110,7 +110,8 @@ export async function acceptProposal(ctx: DomainContext, id: string, actor: Acto
 
     const modified: string[] = [];
     const kept = new Set(outline.map((e) => e.id));
-    for (const d of deltas) {
+    // In the order every multi-room append locks rooms in, so this transaction cannot deadlock with one.
+    for (const d of [...deltas].sort((a, b) => compareRooms(draftRoom(a.room.section_id), draftRoom(b.room.section_id)))) {
       const sectionId = d.room.section_id;
       if (d.room.base_room === null || !d.update || !kept.has(sectionId)) continue;
       await appendUpdates(trx, draftRoom(sectionId), [{ data: d.update, authorId: proposal.author_id }]);
