@@ -11,6 +11,10 @@ export interface AccessEventMap {
   userChanged: [{ userId: string }];
   /** A user's membership in a standard was set or removed. */
   membershipChanged: [{ standardId: string; userId: string }];
+  /** Who may read the standard changed (it became members-only or public): every right in it is re-checked. */
+  visibilityChanged: [{ standardId: string }];
+  /** Sections were deleted: their rooms no longer exist. */
+  roomsRemoved: [{ standardId: string; rooms: string[] }];
   /** Something that may concern activity feeds was recorded (after its commit): live feeds look again. */
   activity: [{ standardId: string }];
 }

@@ -4,6 +4,7 @@ import type { Db } from "../db/database";
 import type { SectionRow, StandardRow } from "../db/tables/standards";
 import { conflict, invalid, notFound } from "./errors";
 import { recordAudit } from "./audit";
+import type { DomainContext } from "./context";
 import type { OutlineCache } from "./outline-cache";
 import { appendUpdates, loadRoomDoc } from "./room-log";
 
@@ -150,6 +151,12 @@ export async function updateSection(db: Db, standard: StandardRow, sectionId: st
 }
 
 /** Soft-deletes a section and everything under it; their ids and labels stay taken. Call in a transaction. */
+/** Deletes a section and its subtree in one transaction, then closes their rooms' connections. Throws 404. */
+export async function removeSection(ctx: DomainContext, standard: StandardRow, sectionId: string, actorId: string): Promise<void> {
+  const removed = await ctx.db.transaction().execute((trx) => deleteSection(trx, standard, sectionId, actorId));
+  ctx.events.emit("roomsRemoved", { standardId: standard.id, rooms: removed.map(draftRoom) });
+}
+
 export async function deleteSection(db: Db, standard: StandardRow, sectionId: string, actorId: string): Promise<string[]> {
   const root = await liveSection(db, standard.id, sectionId);
   const all = await db.selectFrom("sections").selectAll().where("standard_id", "=", standard.id).where("deleted_at", "is", null).execute();

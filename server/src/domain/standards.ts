@@ -73,7 +73,7 @@ export interface StandardChange {
 }
 
 export async function updateStandard(ctx: DomainContext, standard: StandardRow, change: StandardChange, actorId: string): Promise<StandardRow> {
-  return ctx.db.transaction().execute(async (trx) => {
+  const updated = await ctx.db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable("standards")
       .set({
@@ -90,6 +90,9 @@ export async function updateStandard(ctx: DomainContext, standard: StandardRow, 
     await recordAudit(trx, { actorId, standardId: standard.id, action: "standard.update", subjectType: "standard", subjectId: standard.id, details: { ...change } });
     return row;
   });
+  // After the commit, so connections told to come back are checked against the new visibility.
+  if (updated.is_public !== standard.is_public) ctx.events.emit("visibilityChanged", { standardId: standard.id });
+  return updated;
 }
 
 /** Sets (creates or changes) a user's membership; connections of that user are re-checked. */

@@ -8,7 +8,9 @@ import { parseRoomLogNotice, roomLogChannel, type RoomLogNotice } from "../domai
 export type AccessNotice =
   | { kind: "sessionEnded"; userId: string; sessionHash: string }
   | { kind: "userChanged"; userId: string }
-  | { kind: "membershipChanged"; standardId: string; userId: string };
+  | { kind: "membershipChanged"; standardId: string; userId: string }
+  | { kind: "visibilityChanged"; standardId: string }
+  | { kind: "roomsRemoved"; standardId: string; rooms: string[] };
 
 export interface ClusterHandlers {
   /** Rows were appended to a room's log (by any process, this one included). */
@@ -34,12 +36,23 @@ const RETRY_MAX_MS = 5000;
 function parseAccessNotice(payload: string | undefined, self: string): AccessNotice | null {
   if (!payload) return null;
   try {
-    const { from, notice } = JSON.parse(payload) as { from?: unknown; notice?: AccessNotice };
-    if (from === self || !notice || typeof notice.userId !== "string") return null;
-    if (notice.kind === "sessionEnded" && typeof notice.sessionHash === "string") return notice;
-    if (notice.kind === "userChanged") return notice;
-    if (notice.kind === "membershipChanged" && typeof notice.standardId === "string") return notice;
-    return null;
+    const { from, notice } = JSON.parse(payload) as { from?: unknown; notice?: Record<string, unknown> };
+    if (from === self || !notice) return null;
+    const text = (key: string) => typeof notice[key] === "string";
+    switch (notice.kind) {
+      case "sessionEnded":
+        return text("userId") && text("sessionHash") ? (notice as AccessNotice) : null;
+      case "userChanged":
+        return text("userId") ? (notice as AccessNotice) : null;
+      case "membershipChanged":
+        return text("userId") && text("standardId") ? (notice as AccessNotice) : null;
+      case "visibilityChanged":
+        return text("standardId") ? (notice as AccessNotice) : null;
+      case "roomsRemoved":
+        return text("standardId") && Array.isArray(notice.rooms) && notice.rooms.every((r) => typeof r === "string") ? (notice as AccessNotice) : null;
+      default:
+        return null;
+    }
   } catch {
     return null;
   }

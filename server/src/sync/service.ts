@@ -15,6 +15,9 @@ import { RoomResolvers } from "./resolvers";
 import { accessChanged, sessionEnded } from "./refusals";
 import type { Room, RoomStats } from "./room";
 
+/** Rooms named in one cross-process notice of removed rooms. */
+const ROOMS_PER_NOTICE = 100;
+
 /** An upgrade that passed every check: the room it may join and what it may do there. */
 export interface Admission {
   room: Room;
@@ -54,6 +57,13 @@ export class SyncService {
   readonly #onSessionEnded = (e: AccessEventMap["sessionEnded"][0]) => this.accessChanged({ kind: "sessionEnded", ...e }, true);
   readonly #onUserChanged = (e: AccessEventMap["userChanged"][0]) => this.accessChanged({ kind: "userChanged", ...e }, true);
   readonly #onMembershipChanged = (e: AccessEventMap["membershipChanged"][0]) => this.accessChanged({ kind: "membershipChanged", ...e }, true);
+  readonly #onVisibilityChanged = (e: AccessEventMap["visibilityChanged"][0]) => this.accessChanged({ kind: "visibilityChanged", ...e }, true);
+  readonly #onRoomsRemoved = (e: AccessEventMap["roomsRemoved"][0]) => {
+    // A notification's payload is limited (8,000 bytes on PostgreSQL): a large subtree goes in parts.
+    for (let i = 0; i < e.rooms.length; i += ROOMS_PER_NOTICE) {
+      this.accessChanged({ kind: "roomsRemoved", standardId: e.standardId, rooms: e.rooms.slice(i, i + ROOMS_PER_NOTICE) }, true);
+    }
+  };
 
   constructor(private readonly options: SyncServiceOptions) {
     this.#ctx = options.ctx;
@@ -82,6 +92,8 @@ export class SyncService {
     this.#ctx.events.on("sessionEnded", this.#onSessionEnded);
     this.#ctx.events.on("userChanged", this.#onUserChanged);
     this.#ctx.events.on("membershipChanged", this.#onMembershipChanged);
+    this.#ctx.events.on("visibilityChanged", this.#onVisibilityChanged);
+    this.#ctx.events.on("roomsRemoved", this.#onRoomsRemoved);
     this.#keepAlive = setInterval(() => {
       for (const room of this.#registry.all()) for (const c of [...room.connections]) c.ping();
     }, this.options.config.sync.keepAliveMs);
@@ -164,6 +176,8 @@ export class SyncService {
       this.#ctx.events.off("sessionEnded", this.#onSessionEnded);
       this.#ctx.events.off("userChanged", this.#onUserChanged);
       this.#ctx.events.off("membershipChanged", this.#onMembershipChanged);
+      this.#ctx.events.off("visibilityChanged", this.#onVisibilityChanged);
+      this.#ctx.events.off("roomsRemoved", this.#onRoomsRemoved);
       if (this.#keepAlive) clearInterval(this.#keepAlive);
       await this.#registry.closeAll();
       await this.#cluster.close();
@@ -173,7 +187,8 @@ export class SyncService {
 
   private accessChanged(notice: AccessNotice, local: boolean): void {
     this.#epoch++;
-    const affected = (t: Ticket) => {
+    const removed = notice.kind === "roomsRemoved" ? new Set(notice.rooms) : null;
+    const affected = (room: string, t: Ticket) => {
       switch (notice.kind) {
         case "sessionEnded":
           return t.via === "session" && t.credentialHash === notice.sessionHash;
@@ -181,11 +196,15 @@ export class SyncService {
           return t.userId === notice.userId;
         case "membershipChanged":
           return t.userId === notice.userId && t.standardId === notice.standardId;
+        case "visibilityChanged":
+          return t.standardId === notice.standardId;
+        case "roomsRemoved":
+          return removed!.has(room);
       }
     };
     for (const room of this.#registry.all()) {
       for (const c of [...room.connections]) {
-        if (affected(c.ticket)) c.close(notice.kind === "sessionEnded" ? sessionEnded() : accessChanged());
+        if (affected(room.name, c.ticket)) c.close(notice.kind === "sessionEnded" ? sessionEnded() : accessChanged());
       }
     }
     if (local) void this.#cluster.publishAccess(notice);

@@ -123,6 +123,63 @@ describe.each(databaseKinds)("sync authentication and rights (%s)", (kind) => {
       expect(await logRowCount(t.db, room)).toBe(1);
     });
 
+    it("closes every socket of a standard that becomes members-only; only members get back in", async () => {
+      const standard = await makeStandard(t.db, { isPublic: true });
+      const member = await makeUser(t.db);
+      await addMember(t.app, standard, member, "editor");
+      const room = await makeSection(t.db, standard);
+      const anonymous = track(connectClient(base, room, {}, { reconnect: false }));
+      const editor = track(connectClient(base, room, { token: member.token }));
+      await Promise.all([anonymous.synced(), editor.synced()]);
+
+      // A change that leaves visibility alone closes nothing.
+      const retitle = await t.app.inject({ method: "PATCH", url: `/api/standards/${standard.slug}`, headers: admin.auth, payload: { title: "Renamed" } });
+      expect(retitle.statusCode).toBe(200);
+      appendParagraph(editor.doc, "after the retitle");
+      await waitFor(() => bodyXml(anonymous.doc).includes("after the retitle"), "both still connected");
+      expect(anonymous.closes).toEqual([]);
+      expect(editor.closes).toEqual([]);
+      const res = await t.app.inject({ method: "PATCH", url: `/api/standards/${standard.slug}`, headers: admin.auth, payload: { isPublic: false } });
+      expect(res.statusCode).toBe(200);
+      await waitFor(() => anonymous.closes.length > 0 && editor.closes.length > 0, "both closed");
+      expect(anonymous.closes.map((c) => c.code)).toEqual([4000]);
+      expect(editor.closes[0]!.code).toBe(4000);
+      expect(await refusedStatus(base, room)).toBe(401);
+      await waitFor(() => editor.provider.synced && editor.closes.length === 1, "the member reconnected");
+      appendParagraph(editor.doc, "still writing");
+      await waitFor(() => t.app.sync.roomStats(room)?.lastSeq === "3", "the member's edit stored");
+    });
+
+    it("closes the sockets of a deleted section's room, and of its subsections'", async () => {
+      const standard = await makeStandard(t.db, { isPublic: true });
+      const member = await makeUser(t.db);
+      await addMember(t.app, standard, member, "editor");
+      const parentRoom = await makeSection(t.db, standard);
+      const parent = await t.db.selectFrom("sections").selectAll().where("room", "=", parentRoom).executeTakeFirstOrThrow();
+      const child = await t.app.inject({
+        method: "POST",
+        url: `/api/standards/${standard.slug}/sections`,
+        headers: admin.auth,
+        payload: { label: `C-${parent.label}`, title: "Child", parentId: parent.id },
+      });
+      expect(child.statusCode, child.body).toBe(201);
+      const childRoom: string = child.json().room;
+      const otherRoom = await makeSection(t.db, standard);
+      const inParent = track(connectClient(base, parentRoom, { token: member.token }, { reconnect: false }));
+      const inChild = track(connectClient(base, childRoom, {}, { reconnect: false }));
+      const elsewhere = track(connectClient(base, otherRoom, { token: member.token }, { reconnect: false }));
+      await Promise.all([inParent.synced(), inChild.synced(), elsewhere.synced()]);
+
+      const res = await t.app.inject({ method: "DELETE", url: `/api/standards/${standard.slug}/sections/${parent.id}`, headers: admin.auth });
+      expect(res.statusCode).toBe(200);
+      await waitFor(() => inParent.closes.length > 0 && inChild.closes.length > 0, "both rooms closed");
+      expect(inParent.closes[0]!.code).toBe(4000);
+      expect(inChild.closes[0]!.code).toBe(4000);
+      expect(await refusedStatus(base, parentRoom, { token: member.token })).toBe(404);
+      expect(await refusedStatus(base, childRoom)).toBe(404);
+      expect(elsewhere.closes).toEqual([]);
+    });
+
     it("closes a removed member's socket", async () => {
       const standard = await makeStandard(t.db, { isPublic: false });
       const leaving = await makeUser(t.db);

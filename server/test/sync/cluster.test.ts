@@ -80,4 +80,18 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("two server processes sharing Po
     await waitFor(() => onTwo.closes.length > 0, "closed on the other process", 20_000);
     expect(onTwo.closes[0]!.code).toBe(4000);
   });
+
+  it("deleting a section on one process closes its room's sockets on the other", async () => {
+    const room = await makeSection(database.db, standard);
+    const section = await database.db.selectFrom("sections").select("id").where("room", "=", room).executeTakeFirstOrThrow();
+    const onTwo = track(connectClient(two.sync, room, { token: other.token }, { reconnect: false }));
+    await onTwo.synced();
+    const res = await fetch(`${one.http}/api/standards/${standard.slug}/sections/${section.id}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
+    expect(res.status).toBe(200);
+    await waitFor(() => onTwo.closes.length > 0, "closed on the other process", 20_000);
+    expect(onTwo.closes[0]!.code).toBe(4000);
+  });
 });

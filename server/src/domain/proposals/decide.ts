@@ -50,6 +50,7 @@ async function recordDecision(db: Db, proposal: ProposalRow, outcome: "accepted"
  * its row lock. Throws 409 `proposal_conflict` when the draft lost a section the proposal needs.
  */
 export async function acceptProposal(ctx: DomainContext, id: string, actor: Actor | null, note?: string): Promise<ProposalRow> {
+  const removedSections: string[] = [];
   const row = await ctx.db.transaction().execute(async (trx) => {
     const { access, proposal } = await accessToProposal(trx, id, actor, true);
     assertDecide(access);
@@ -102,7 +103,7 @@ export async function acceptProposal(ctx: DomainContext, id: string, actor: Acto
           await updateSection(trx, standard, step.id, { label: step.label, title: step.title }, actorId);
           break;
         case "delete":
-          await deleteSection(trx, standard, step.id, actorId);
+          removedSections.push(...(await deleteSection(trx, standard, step.id, actorId)));
           break;
       }
       outline = next;
@@ -123,6 +124,7 @@ export async function acceptProposal(ctx: DomainContext, id: string, actor: Acto
     return recordTransition(trx, proposal, "accepted", actorId, { note: reason, againstTally, sections: touched, tally });
   });
   ctx.events.emit("activity", { standardId: row.standard_id });
+  if (removedSections.length > 0) ctx.events.emit("roomsRemoved", { standardId: row.standard_id, rooms: removedSections.map(draftRoom) });
   return row;
 }
 

@@ -4,7 +4,7 @@ import type { App, RouteOptions } from "../types";
 import { responses } from "../schemas";
 import { assertEditor, assertRead } from "../../domain/access";
 import { accessToStandard } from "../../domain/standards";
-import { createSection, deleteSection, outline, sectionDetail, toSectionSummary, updateSection } from "../../domain/sections";
+import { createSection, outline, removeSection, sectionDetail, toSectionSummary, updateSection } from "../../domain/sections";
 
 const SlugParams = Type.Object({ slug: Slug });
 const SectionParams = Type.Object({ slug: Slug, id: Uuid });
@@ -52,7 +52,7 @@ export default async function sectionRoutes(app: App, { ctx }: RouteOptions) {
     async (request) => {
       const access = await accessToStandard(ctx.db, request.params.slug, request.actor);
       assertEditor(access);
-      await ctx.db.transaction().execute((trx) => deleteSection(trx, access.standard, request.params.id, access.actor!.user.id));
+      await removeSection(ctx, access.standard, request.params.id, access.actor!.user.id);
       return { ok: true as const };
     },
   );
