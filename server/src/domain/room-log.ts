@@ -158,6 +158,8 @@ export interface StoredRoomState {
   rows: LogRow[];
   /** The last seq the snapshot and rows hold; 0 for an empty log. */
   lastSeq: bigint;
+  /** Rows in the whole log (including those the snapshot holds). */
+  logRows: number;
 }
 
 /**
@@ -166,11 +168,15 @@ export interface StoredRoomState {
  * snapshot plus these rows is the whole log even when a compaction or a newer snapshot comes in between.
  */
 export async function readRoomState(db: Db, room: string): Promise<StoredRoomState> {
-  const found = await db.selectFrom("room_snapshots").select(["seq", "state", "state_vector"]).where("room", "=", room).executeTakeFirst();
-  const snapshot = found ? { seq: BigInt(found.seq), state: found.state, stateVector: found.state_vector } : null;
+  // One statement for the snapshot (if any) and the log's row count.
+  const found = await sql<{ seq: string | null; state: Uint8Array | null; state_vector: Uint8Array | null; log_rows: string | number }>`
+    select s.seq, s.state, s.state_vector, (select count(*) from room_updates u where u.room = ${room}) as log_rows
+    from (select 1) as one left join room_snapshots s on s.room = ${room}`.execute(db);
+  const head = found.rows[0]!;
+  const snapshot = head.seq !== null ? { seq: BigInt(head.seq), state: head.state!, stateVector: head.state_vector! } : null;
   const rows = await readRows(db, room, snapshot?.seq ?? 0n);
   const lastSeq = rows.length > 0 ? rows[rows.length - 1]!.seq : (snapshot?.seq ?? 0n);
-  return { snapshot, rows, lastSeq };
+  return { snapshot, rows, lastSeq, logRows: Number(head.log_rows) };
 }
 
 /** Applies a stored state to `doc`: the snapshot, then each row (applied one by one: faster than merging them first). */
@@ -194,12 +200,6 @@ export async function saveRoomSnapshot(db: Db, room: string, snapshot: RoomSnaps
         .where("room_snapshots.seq", "<", (eb) => eb.ref("excluded.seq")),
     )
     .execute();
-}
-
-/** Rows in a room's log. */
-export async function countRows(db: Db, room: string): Promise<number> {
-  const row = await db.selectFrom("room_updates").select((eb) => eb.fn.countAll<string | number>().as("n")).where("room", "=", room).executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 /** Rebuilds a room's document from its snapshot and log. Rooms keep deleted content (gc off) so past states can be rebuilt. */

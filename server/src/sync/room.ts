@@ -5,7 +5,7 @@ import type { WebSocket } from "ws";
 import type { Limits, SyncSettings } from "../config";
 import type { Database } from "../db/database";
 import { DomainError, invalid, unavailable } from "../domain/errors";
-import { compactRoom, countRows, readRoomState, readUpdatesSince, saveRoomSnapshot, type StatePoints, type StoredRoomState } from "../domain/room-log";
+import { compactRoom, readRoomState, readUpdatesSince, saveRoomSnapshot, type StatePoints, type StoredRoomState } from "../domain/room-log";
 import { Presence } from "./awareness";
 import { syncStep2Frame } from "./protocol";
 import { Connection, type Ticket } from "./connection";
@@ -107,12 +107,11 @@ export class Room {
     private readonly ctx: RoomContext,
     private readonly onIdle: (room: Room) => void,
     stored: StoredRoomState,
-    logRows: number,
   ) {
     this.#document = new RoomDocument(stored, { kind: "log" } satisfies RoomOrigin);
     this.#lastSeq = stored.lastSeq;
     this.#snapshotSeq = stored.snapshot?.seq ?? 0n;
-    this.#logRows = logRows;
+    this.#logRows = stored.logRows;
     this.#staging = new Staging(
       () => this.#document.encoded(),
       () => [...this.#storing, ...this.#pending].map((p) => p.update),
@@ -130,7 +129,7 @@ export class Room {
    */
   static async load(name: string, ctx: RoomContext, onIdle: (room: Room) => void): Promise<Room> {
     const stored = await readRoomState(ctx.db, name);
-    const room = new Room(name, ctx, onIdle, stored, await countRows(ctx.db, name));
+    const room = new Room(name, ctx, onIdle, stored);
     room.armUnload();
     // A log that grew while nobody was connected (server writes, imports) is compacted now.
     if (room.#logRows > ctx.settings.compactAfterRows) room.#rowsSinceCompaction = room.#logRows;
