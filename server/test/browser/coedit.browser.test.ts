@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { SectionDetail, SectionSummary } from "@codewright/shared";
 import { importStandard } from "../../src/domain/importer";
-import { addMember, makeUser, startTestApp, TEST_PASSWORD, type TestApp, type TestUser } from "../helper";
-import { CHROMIUM_PATH, CLIENT_DIST } from "./build-client";
+import { addMember, makeUser, type TestApp, type TestUser } from "../helper";
+import { CHROMIUM_PATH } from "./build-client";
+import { launchChromium, serveClient, signInThroughPage } from "./support";
 
 const SLUG = "coedit-code";
 
@@ -41,11 +41,7 @@ describe.skipIf(!hasChromium)("co-editing a section in the browser", () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const buildProblem = inject("clientBuildProblem");
-    if (buildProblem) throw new Error(buildProblem);
-    testApp = await startTestApp("pglite", { clientDir: CLIENT_DIST });
-    await testApp.app.listen({ port: 0, host: "127.0.0.1" });
-    base = `http://127.0.0.1:${(testApp.app.server.address() as AddressInfo).port}`;
+    ({ testApp, base } = await serveClient());
 
     const { standard } = await importStandard(testApp.db, STANDARD, SLUG, null);
     ada = await makeUser(testApp.db, { name: "Ada Editor" });
@@ -59,11 +55,7 @@ describe.skipIf(!hasChromium)("co-editing a section in the browser", () => {
     section = sections.find((s) => s.label === "CE-2")!;
     design = sections.find((s) => s.label === "CE-1")!;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-    });
+    browser = await launchChromium();
     adaPage = await signedIn(ada);
     bobPage = await signedIn(bob);
     ritaPage = await signedIn(rita);
@@ -83,11 +75,7 @@ describe.skipIf(!hasChromium)("co-editing a section in the browser", () => {
     context.setDefaultTimeout(45_000);
     const page = await context.newPage();
     page.on("pageerror", (error) => pageErrors.push(`${user.display_name}: ${error.message}`));
-    await page.goto(`${base}/login`);
-    await page.getByLabel("Email").fill(user.email);
-    await page.getByLabel("Password").fill(TEST_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("banner").getByRole("link", { name: `Signed in as ${user.display_name}` }).waitFor();
+    await signInThroughPage(page, base, user);
     return page;
   }
 

@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { CommentThread, SectionSummary } from "@codewright/shared";
 import { importStandard } from "../../src/domain/importer";
-import { addMember, makeUser, startTestApp, TEST_PASSWORD, type TestApp, type TestUser } from "../helper";
-import { CHROMIUM_PATH, CLIENT_DIST } from "./build-client";
+import { addMember, makeUser, type TestApp, type TestUser } from "../helper";
+import { CHROMIUM_PATH } from "./build-client";
+import { launchChromium, serveClient, signInThroughPage } from "./support";
 
 const SLUG = "comment-code";
 
@@ -35,11 +35,7 @@ describe.skipIf(!hasChromium)("comments in the browser", () => {
   const dialogs: string[] = [];
 
   beforeAll(async () => {
-    const buildProblem = inject("clientBuildProblem");
-    if (buildProblem) throw new Error(buildProblem);
-    testApp = await startTestApp("pglite", { clientDir: CLIENT_DIST });
-    await testApp.app.listen({ port: 0, host: "127.0.0.1" });
-    base = `http://127.0.0.1:${(testApp.app.server.address() as AddressInfo).port}`;
+    ({ testApp, base } = await serveClient());
 
     const { standard } = await importStandard(testApp.db, STANDARD, SLUG, null);
     rita = await makeUser(testApp.db, { name: "Rita Reviewer" });
@@ -49,11 +45,7 @@ describe.skipIf(!hasChromium)("comments in the browser", () => {
     const list = await testApp.app.inject({ url: `/api/standards/${SLUG}/sections`, headers: rita.auth });
     section = list.json<{ sections: SectionSummary[] }>().sections.find((s) => s.label === "CC-1")!;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -71,11 +63,7 @@ describe.skipIf(!hasChromium)("comments in the browser", () => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
-    await page.goto(`${base}/login`);
-    await page.getByLabel("Email").fill(user.email);
-    await page.getByLabel("Password").fill(TEST_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("banner").getByRole("link", { name: `Signed in as ${user.display_name}` }).waitFor();
+    await signInThroughPage(page, base, user);
     return page;
   }
 

@@ -1,13 +1,13 @@
 import { existsSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
 import * as Y from "yjs";
 import { BODY_FIELD } from "@codewright/shared";
 import { importStandard } from "../../src/domain/importer";
 import { appendUpdates, loadRoomDoc } from "../../src/domain/room-log";
-import { addMember, makeUser, startTestApp, TEST_PASSWORD, type TestApp, type TestUser } from "../helper";
-import { CHROMIUM_PATH, CLIENT_DIST } from "./build-client";
+import { addMember, makeUser, TEST_PASSWORD, type TestApp, type TestUser } from "../helper";
+import { CHROMIUM_PATH } from "./build-client";
+import { launchChromium, serveClient } from "./support";
 
 const SLUG = "device-code";
 
@@ -84,11 +84,7 @@ describe.skipIf(!hasChromium)("reading releases and their diff in the browser", 
   };
 
   beforeAll(async () => {
-    const buildProblem = inject("clientBuildProblem");
-    if (buildProblem) throw new Error(buildProblem);
-    testApp = await startTestApp("pglite", { clientDir: CLIENT_DIST });
-    await testApp.app.listen({ port: 0, host: "127.0.0.1" });
-    base = `http://127.0.0.1:${(testApp.app.server.address() as AddressInfo).port}`;
+    ({ testApp, base } = await serveClient());
 
     const { standard } = await importStandard(testApp.db, STANDARD, SLUG, null);
     const rows = await testApp.db.selectFrom("sections").select(["id", "label", "room"]).where("standard_id", "=", standard.id).execute();
@@ -105,11 +101,7 @@ describe.skipIf(!hasChromium)("reading releases and their diff in the browser", 
     expect((await api("PATCH", `${sections}/${ids.get("BC-1.2")}`, { parentId: ids.get("BC-2"), position: 0 })).statusCode).toBe(200);
     await publish("1.1", "Fuzzing covers untrusted input.\nInput validation moves to Detect.");
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

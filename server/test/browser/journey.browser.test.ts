@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { ProposalDetail, Release, SectionDetail, SectionSummary } from "@codewright/shared";
 import { importStandard } from "../../src/domain/importer";
-import { addMember, makeUser, startTestApp, TEST_PASSWORD, type TestApp, type TestUser } from "../helper";
-import { CHROMIUM_PATH, CLIENT_DIST } from "./build-client";
+import { addMember, makeUser, type TestApp, type TestUser } from "../helper";
+import { CHROMIUM_PATH } from "./build-client";
+import { launchChromium, serveClient, signInThroughPage } from "./support";
 
 const SLUG = "journey-code";
 
@@ -37,11 +37,7 @@ describe.skipIf(!hasChromium)("the revision journey in the browser", () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const buildProblem = inject("clientBuildProblem");
-    if (buildProblem) throw new Error(buildProblem);
-    testApp = await startTestApp("pglite", { clientDir: CLIENT_DIST });
-    await testApp.app.listen({ port: 0, host: "127.0.0.1" });
-    base = `http://127.0.0.1:${(testApp.app.server.address() as AddressInfo).port}`;
+    ({ testApp, base } = await serveClient());
 
     const { standard } = await importStandard(testApp.db, STANDARD, SLUG, null);
     ada = await makeUser(testApp.db, { name: "Ada Author" });
@@ -55,11 +51,7 @@ describe.skipIf(!hasChromium)("the revision journey in the browser", () => {
     const list = await testApp.app.inject({ url: `/api/standards/${SLUG}/sections`, headers: ada.auth });
     section = list.json<{ sections: SectionSummary[] }>().sections.find((s) => s.label === "JC-2")!;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -74,11 +66,7 @@ describe.skipIf(!hasChromium)("the revision journey in the browser", () => {
     contexts.push(context);
     const page = await context.newPage();
     page.on("pageerror", (error) => pageErrors.push(`${user.display_name}: ${error.message}`));
-    await page.goto(`${base}/login`);
-    await page.getByLabel("Email").fill(user.email);
-    await page.getByLabel("Password").fill(TEST_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("banner").getByRole("link", { name: `Signed in as ${user.display_name}` }).waitFor();
+    await signInThroughPage(page, base, user);
     return page;
   }
 

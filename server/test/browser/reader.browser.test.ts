@@ -1,13 +1,13 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
 import type { PMJSON, SectionDetail, SectionSummary } from "@codewright/shared";
 import { importStandard } from "../../src/domain/importer";
-import { makeUser, startTestApp, TEST_PASSWORD, type TestApp, type TestUser } from "../helper";
-import { CHROMIUM_PATH, CLIENT_DIST } from "./build-client";
+import { makeUser, TEST_PASSWORD, type TestApp, type TestUser } from "../helper";
+import { CHROMIUM_PATH } from "./build-client";
+import { launchChromium, serveClient } from "./support";
 
 const SAMPLE = resolve(import.meta.dirname, "../../seed/building-code.md");
 const SLUG = "building-code";
@@ -61,11 +61,7 @@ describe.skipIf(!hasChromium)("reading a standard in the browser", () => {
   let cited: SectionSummary;
 
   beforeAll(async () => {
-    const buildProblem = inject("clientBuildProblem");
-    if (buildProblem) throw new Error(buildProblem);
-    testApp = await startTestApp("pglite", { clientDir: CLIENT_DIST });
-    await testApp.app.listen({ port: 0, host: "127.0.0.1" });
-    base = `http://127.0.0.1:${(testApp.app.server.address() as AddressInfo).port}`;
+    ({ testApp, base } = await serveClient());
 
     const markdown = existsSync(SAMPLE) ? await readFile(SAMPLE, "utf8") : FALLBACK;
     title = (await importStandard(testApp.db, markdown, SLUG, null)).standard.title;
@@ -85,11 +81,7 @@ describe.skipIf(!hasChromium)("reading a standard in the browser", () => {
     }
     expect(cited, "the standard has a cross-reference between two sections").toBeDefined();
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

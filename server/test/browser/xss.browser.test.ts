@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { addMember, makeUser, startTestApp, TEST_PASSWORD, type TestApp, type TestUser } from "../helper";
-import { CHROMIUM_PATH, CLIENT_DIST } from "./build-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { addMember, makeUser, type TestApp, type TestUser } from "../helper";
+import { CHROMIUM_PATH } from "./build-client";
+import { launchChromium, serveClient, submitSignIn } from "./support";
 
 /**
  * Stored XSS in every user-visible text field the API takes (comments have their own browser test):
@@ -45,11 +45,7 @@ describe.skipIf(!hasChromium)("stored XSS payloads in the browser", () => {
   const refused: string[] = [];
 
   beforeAll(async () => {
-    const buildProblem = inject("clientBuildProblem");
-    if (buildProblem) throw new Error(buildProblem);
-    t = await startTestApp("pglite", { clientDir: CLIENT_DIST });
-    await t.app.listen({ port: 0, host: "127.0.0.1" });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    ({ testApp: t, base } = await serveClient());
     admin = await makeUser(t.db, { admin: true });
     editor = await makeUser(t.db);
 
@@ -86,11 +82,7 @@ describe.skipIf(!hasChromium)("stored XSS payloads in the browser", () => {
     await api(admin, "POST", `/api/standards/${SLUG}/releases`, { version: "1.1.0", notes: FIELDS.notes });
     proposalId = (await api(editor, "POST", `/api/standards/${SLUG}/proposals`, { title: FIELDS.proposalTitle, rationale: FIELDS.rationale })).id;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -121,10 +113,7 @@ describe.skipIf(!hasChromium)("stored XSS payloads in the browser", () => {
       errors.push(`dialog: ${dialog.message()}`);
       void dialog.dismiss();
     });
-    await page.goto(`${base}/login`);
-    await page.getByLabel("Email").fill(user.email);
-    await page.getByLabel("Password").fill(TEST_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await submitSignIn(page, base, user);
     await page.getByRole("banner").getByText(user.display_name, { exact: false }).first().waitFor();
     return { page, errors };
   }

@@ -1,0 +1,37 @@
+import type { AddressInfo } from "node:net";
+import { inject } from "vitest";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { startTestApp, TEST_PASSWORD, type TestApp, type TestUser } from "../helper";
+import { CHROMIUM_PATH, CLIENT_DIST } from "./build-client";
+
+/** Headless Chromium (Debian's unless CHROMIUM_PATH names another) with the flags these tests run it with. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+}
+
+/** A test app on PGlite serving the built web client on a free port, with its base URL. Throws when the client could not be built. */
+export async function serveClient(): Promise<{ testApp: TestApp; base: string }> {
+  const buildProblem = inject("clientBuildProblem");
+  if (buildProblem) throw new Error(buildProblem);
+  const testApp = await startTestApp("pglite", { clientDir: CLIENT_DIST });
+  await testApp.app.listen({ port: 0, host: "127.0.0.1" });
+  return { testApp, base: `http://127.0.0.1:${(testApp.app.server.address() as AddressInfo).port}` };
+}
+
+/** Fills in the sign-in page as `user` and sends it. */
+export async function submitSignIn(page: Page, base: string, user: TestUser): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Signs in through the sign-in page and waits until the banner names `user`. */
+export async function signInThroughPage(page: Page, base: string, user: TestUser): Promise<void> {
+  await submitSignIn(page, base, user);
+  await page.getByRole("banner").getByRole("link", { name: `Signed in as ${user.display_name}` }).waitFor();
+}
