@@ -1,9 +1,9 @@
-import { BODY_FIELD, parseContent, type PMJSON } from "@codewright/shared";
+import { BODY_FIELD, parseContent, relativeAt, type PMJSON } from "@codewright/shared";
 import { prosemirrorJSONToYXmlFragment } from "y-prosemirror";
 import * as Y from "yjs";
 import { describe, expect, it } from "vitest";
 import { docRange } from "./anchors";
-import { relativeAt, relativeRange } from "./relative";
+import { relativeRange } from "./relative";
 
 const content: PMJSON = {
   type: "doc",

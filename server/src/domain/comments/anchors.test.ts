@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { BODY_FIELD, contentToUpdate, type PMJSON } from "@codewright/shared";
-import { anchorAt, relativeAt, encodePosition, resolveAnchor, resolveQuoteIn } from "./anchors";
+import { BODY_FIELD, contentToUpdate, relativeAt, type PMJSON } from "@codewright/shared";
+import { anchorAt, encodePosition, resolveAnchor, resolveQuoteIn } from "./anchors";
 
 const paragraphs = (...texts: string[]): PMJSON => ({ type: "doc", content: texts.map((text) => ({ type: "paragraph", content: [{ type: "text", text }] })) });
 

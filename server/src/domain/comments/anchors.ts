@@ -1,5 +1,5 @@
 import * as Y from "yjs";
-import { BODY_FIELD, docToContent, parseContent, schema, type AnchorPosition, type PMJSON } from "@codewright/shared";
+import { BODY_FIELD, bodyNodeSize, docToContent, parseContent, relativeAt, type AnchorPosition, type BodyContainer, type BodyNode, type PMJSON } from "@codewright/shared";
 import type { StoredAnchor } from "../../db/tables/comments";
 
 /**
@@ -10,33 +10,19 @@ import type { StoredAnchor } from "../../db/tables/comments";
  * ProseMirror positions in today's text.
  */
 
-type Node = Y.XmlElement | Y.XmlText;
-type Container = Y.XmlFragment | Y.XmlElement;
-
-const isLeaf = (el: Y.XmlElement) => schema.nodes[el.nodeName as keyof typeof schema.nodes]?.isLeaf ?? false;
-
-/** The ProseMirror size of a node of the body. */
-function size(node: Node): number {
-  if (node instanceof Y.XmlText) return node.length;
-  if (isLeaf(node)) return 1;
-  let s = 2;
-  for (const child of node.toArray()) s += size(child as Node);
-  return s;
-}
-
 /** ProseMirror position where the content of `container` starts. */
-function contentStart(container: Container, body: Y.XmlFragment): number {
+function contentStart(container: BodyContainer, body: Y.XmlFragment): number {
   if (container === body) return 0;
   return start(container as Y.XmlElement, body) + 1;
 }
 
 /** ProseMirror position just before `node`. */
-function start(node: Node, body: Y.XmlFragment): number {
-  const parent = node.parent as Container;
+function start(node: BodyNode, body: Y.XmlFragment): number {
+  const parent = node.parent as BodyContainer;
   let pos = contentStart(parent, body);
   for (const sibling of parent.toArray()) {
     if (sibling === node) break;
-    pos += size(sibling as Node);
+    pos += bodyNodeSize(sibling as BodyNode);
   }
   return pos;
 }
@@ -76,37 +62,15 @@ function absolute(doc: Y.Doc, b64: string): number | "deleted" | null {
   const body = doc.getXmlFragment(BODY_FIELD);
   if (!alive(abs.type, body)) return abs.type === body || isInside(abs.type, body) ? "deleted" : null;
   if (abs.type instanceof Y.XmlText) return start(abs.type, body) + abs.index;
-  const container = abs.type as Container;
+  const container = abs.type as BodyContainer;
   let pos = contentStart(container, body);
-  container.toArray().slice(0, abs.index).forEach((child) => (pos += size(child as Node)));
+  container.toArray().slice(0, abs.index).forEach((child) => (pos += bodyNodeSize(child as BodyNode)));
   return pos;
 }
 
 function isInside(type: Y.AbstractType<unknown>, body: Y.XmlFragment): boolean {
   for (let t: Y.AbstractType<unknown> | null = type; t !== null; t = t.parent) if (t === body) return true;
   return false;
-}
-
-/** A relative position at ProseMirror position `pos` of the body; `assoc` < 0 sticks to what precedes it. */
-export function relativeAt(doc: Y.Doc, pos: number, assoc: number): Y.RelativePosition {
-  const body = doc.getXmlFragment(BODY_FIELD);
-  const walk = (container: Container, rest: number): Y.RelativePosition => {
-    const children = container.toArray() as Node[];
-    let offset = 0;
-    for (let i = 0; i < children.length; i++) {
-      const child = children[i]!;
-      const s = size(child);
-      if (child instanceof Y.XmlText) {
-        if (rest <= offset + s) return Y.createRelativePositionFromTypeIndex(child, rest - offset, assoc);
-      } else {
-        if (rest === offset) return Y.createRelativePositionFromTypeIndex(container, i, assoc);
-        if (rest < offset + s && !isLeaf(child)) return walk(child, rest - offset - 1);
-      }
-      offset += s;
-    }
-    return Y.createRelativePositionFromTypeIndex(container, children.length, assoc);
-  };
-  return walk(body, pos);
 }
 
 const CONTEXT = 32;
