@@ -92,6 +92,8 @@ export class Room {
   #rowsSinceCompaction = 0;
   #flushScheduled = false;
   #catchUpQueued = false;
+  /** The highest seq other writers announced for this room. */
+  #noticedSeq = 0n;
   #reservations = 0;
   #unloadTimer: NodeJS.Timeout | null = null;
   #recoveryTimer: NodeJS.Timeout | null = null;
@@ -271,23 +273,26 @@ export class Room {
 
   /** Hears that the log holds rows up to `seq` (from any process); reads them unless already applied. */
   notice(seq: bigint): void {
+    if (seq > this.#noticedSeq) this.#noticedSeq = seq;
     if (seq <= this.#lastSeq || this.#catchUpQueued || this.#state !== "ready") return;
     this.#catchUpQueued = true;
     void this.#queue.run(async () => {
       this.#catchUpQueued = false;
-      if (seq <= this.#lastSeq || this.#state !== "ready") return;
+      // The highest seq heard of, not this notice's: notices that came while this one waited were
+      // not queued, and a store that ran first may have moved `lastSeq` past this one's seq alone.
+      if (this.#noticedSeq <= this.#lastSeq || this.#state !== "ready") return;
       try {
         await this.readNew();
       } catch (err) {
         this.ctx.log.warn({ err, room: this.name }, "could not read new log rows; retrying");
-        setTimeout(() => this.notice(seq), RECOVERY_MAX_MS).unref();
+        setTimeout(() => this.notice(this.#noticedSeq), RECOVERY_MAX_MS).unref();
       }
     });
   }
 
   /** Reads whatever the log holds beyond what the room has applied (after a lost notification channel). */
   resync(): void {
-    this.notice(BigInt(Number.MAX_SAFE_INTEGER));
+    this.notice(this.#lastSeq + 1n);
   }
 
   /** For a paused room: tries to read the log now; true when the room accepts updates again. */
