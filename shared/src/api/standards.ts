@@ -1,5 +1,28 @@
 import { Type, type Static } from "typebox";
-import { Label, LongText, Slug, Title, Uuid } from "./common";
+import { Flags, Label, LongText, Slug, Title, Uuid } from "./common";
+
+/**
+ * What the asking user may do in a standard, carried by standard and section responses so that
+ * clients never re-derive the rules (the server checks every action again):
+ * - `editSections`: edit the draft directly and change its outline (editors, admins);
+ * - `propose`: start a proposal; `comment`: comment on draft sections and proposals (members);
+ * - `commentOnReleases`: make a public comment on a release;
+ * - `readDraftDiff`: compare a release with the draft (members);
+ * - `publish`: publish a release (editors); `viewMembers`: list the members (editors);
+ * - `manageMembers`, `editSettings`: change memberships and the standard's settings (admins).
+ */
+export const StandardPermissions = Flags([
+  "editSections",
+  "propose",
+  "comment",
+  "commentOnReleases",
+  "readDraftDiff",
+  "publish",
+  "viewMembers",
+  "manageMembers",
+  "editSettings",
+]);
+export type StandardPermissions = Static<typeof StandardPermissions>;
 
 export const Standard = Type.Object({
   slug: Type.String(),
