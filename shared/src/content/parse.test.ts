@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ContentError } from "../errors";
-import { emptyContent, parseContent } from "./parse";
+import { emptyContent, narrowContent, parseContent } from "./parse";
 import { plainText } from "./plain-text";
 
 const paragraph = (...content: object[]) => ({ type: "paragraph", content });
@@ -50,6 +50,37 @@ describe("parseContent", () => {
     const error = contentError(json);
     expect(error.code).toBe("invalid_content");
     expect(error.message).toMatch(/^Section content/);
+  });
+});
+
+describe("narrowContent", () => {
+  it("returns JSON whose nodes and marks all name types of the schema, as it is", () => {
+    const json = doc(paragraph(text("a", [{ type: "link", attrs: { href: "https://example.org" } }, { type: "em" }]), { type: "hard_break" }));
+    expect(narrowContent(json)).toBe(json);
+    // Content rules are not its business: a list item straight in the doc passes.
+    expect(() => narrowContent(doc({ type: "list_item" }))).not.toThrow();
+  });
+
+  it.each([
+    ["a node of unknown type", doc(paragraph(text("a")), { type: "heading", content: [text("b")] }), /unknown type "heading"/],
+    ["a node without a type", doc({ content: [] }), /unknown type undefined/],
+    ["a mark of unknown type", doc(paragraph(text("a", [{ type: "underline" }]))), /mark of unknown type "underline"/],
+    ["a mark that is not an object", doc(paragraph(text("a", ["em" as never]))), /mark of unknown type undefined/],
+    ["marks that are not a list", doc(paragraph({ type: "text", text: "a", marks: { type: "em" } })), /marks are not a list/],
+    ["content that is not a list", { type: "doc", content: { type: "paragraph" } }, /content is not a list/],
+    ["text that is not a string", doc(paragraph({ type: "text", text: 7 })), /text is not a string/],
+    ["a node that is not an object", { type: "doc", content: ["paragraph"] }, /every node an object/],
+    ["no object at all", null, /every node an object/],
+  ])("rejects %s", (_, json, message) => {
+    let error: unknown;
+    try {
+      narrowContent(json);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ContentError);
+    expect((error as ContentError).code).toBe("invalid_content");
+    expect((error as ContentError).message).toMatch(message);
   });
 });
 

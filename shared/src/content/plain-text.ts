@@ -1,5 +1,5 @@
 import { Node } from "prosemirror-model";
-import type { PMJSON } from "../schema";
+import type { NodeName, PMJSON } from "../schema";
 import { parseContent } from "./parse";
 
 /** Gives the number a cross-reference shows today, or undefined to fall back on its label. */
@@ -13,32 +13,35 @@ export type XrefResolver = (sectionId: string) => string | undefined;
  */
 export function plainText(content: Node | PMJSON, resolve?: XrefResolver): string {
   const node = content instanceof Node ? content : parseContent(content);
-  return blockText(node, resolve);
+  return textOf(node, resolve);
 }
 
-function blockText(node: Node, resolve: XrefResolver | undefined): string {
-  if (node.isTextblock) return inlineText(node, resolve);
-  if (node.type.name === "bullet_list" || node.type.name === "ordered_list") {
-    return childTexts(node, resolve, (item) => childTexts(item, resolve).join("\n")).join("\n");
-  }
-  return childTexts(node, resolve).join("\n\n");
-}
+type TextOf = (node: Node, resolve: XrefResolver | undefined) => string;
 
-function childTexts(node: Node, resolve: XrefResolver | undefined, map = (child: Node) => blockText(child, resolve)): string[] {
+/** How each node reads as plain text. */
+export const PLAIN_TEXT = {
+  doc: (node, resolve) => childTexts(node, resolve, "\n\n"),
+  paragraph: (node, resolve) => childTexts(node, resolve, ""),
+  blockquote: (node, resolve) => childTexts(node, resolve, "\n\n"),
+  note: (node, resolve) => childTexts(node, resolve, "\n\n"),
+  code_block: (node, resolve) => childTexts(node, resolve, ""),
+  bullet_list: (node, resolve) => childTexts(node, resolve, "\n"),
+  ordered_list: (node, resolve) => childTexts(node, resolve, "\n"),
+  // The blocks of a list item are kept on consecutive lines, like the items themselves.
+  list_item: (node, resolve) => childTexts(node, resolve, "\n"),
+  text: (node) => node.text ?? "",
+  hard_break: () => "\n",
+  xref: (node, resolve) => {
+    const { section, label } = node.attrs as { section: string; label: string };
+    return resolve?.(section) ?? label;
+  },
+} satisfies Record<NodeName, TextOf>;
+
+// Every node here is of `schema`, so its type's name is a `NodeName`.
+const textOf: TextOf = (node, resolve) => PLAIN_TEXT[node.type.name as NodeName](node, resolve);
+
+function childTexts(node: Node, resolve: XrefResolver | undefined, separator: string): string {
   const texts: string[] = [];
-  node.forEach((child) => texts.push(map(child)));
-  return texts;
-}
-
-function inlineText(node: Node, resolve: XrefResolver | undefined): string {
-  let text = "";
-  node.forEach((child) => {
-    if (child.isText) text += child.text;
-    else if (child.type.name === "hard_break") text += "\n";
-    else if (child.type.name === "xref") {
-      const { section, label } = child.attrs as { section: string; label: string };
-      text += resolve?.(section) ?? label;
-    }
-  });
-  return text;
+  node.forEach((child) => texts.push(textOf(child, resolve)));
+  return texts.join(separator);
 }

@@ -187,6 +187,15 @@ describe("diffReleases", () => {
     ]);
   });
 
+  it("rejects a body with a node or mark the schema does not have", () => {
+    const heading = { type: "heading", content: [{ type: "text", text: "Title" }] } as unknown as PMJSON;
+    expect(() => textBlocks({ type: "doc", content: [p("a"), heading] }, () => undefined)).toThrow(expect.objectContaining({ name: "ContentError", code: "invalid_content" }));
+    const underlined = { type: "text", text: "b", marks: [{ type: "underline" }] } as unknown as PMJSON;
+    const from = version("1", [{ id: "a" }]);
+    const to = version("2", [{ id: "a", body: [p("a ", underlined)] }]);
+    expect(() => diffReleases(from, to)).toThrow(/mark of unknown type "underline"/);
+  });
+
   it("cross-reference change: a retargeted reference is a modification, a renumbered target is not", () => {
     const from = version("1", [{ id: "a" }, { id: "b" }, { id: "c", body: [p("See ", xref("a", "L-a"), " first.")] }]);
     const retargeted = version("2", [{ id: "a" }, { id: "b" }, { id: "c", body: [p("See ", xref("b", "L-b"), " first.")] }]);

@@ -1,4 +1,4 @@
-import { Type, type Static } from "typebox";
+import { Type, type Static, type TInteger } from "typebox";
 import type { PMJSON } from "../schema";
 
 /**
@@ -22,7 +22,7 @@ export const SectionStatus = Type.Union([
 export type SectionStatus = Static<typeof SectionStatus>;
 
 /** Every status, in the order they are listed in a section's `status`. */
-export const SECTION_STATUSES: readonly SectionStatus[] = ["added", "removed", "moved", "renumbered", "retitled", "relabelled", "modified", "unchanged"];
+export const SECTION_STATUSES: readonly SectionStatus[] = SectionStatus.anyOf.map((literal) => literal.const);
 
 /** Which kind of text block a diff operation belongs to. */
 export const BlockKind = Type.Union([Type.Literal("paragraph"), Type.Literal("list_item"), Type.Literal("note"), Type.Literal("quote"), Type.Literal("code")]);
@@ -62,17 +62,8 @@ export const SectionDiff = Type.Object({
 });
 export type SectionDiff = Static<typeof SectionDiff>;
 
-/** How many sections carry each status (a section counts once under each of its statuses). */
-export const DiffSummary = Type.Object({
-  added: Type.Integer(),
-  removed: Type.Integer(),
-  moved: Type.Integer(),
-  renumbered: Type.Integer(),
-  retitled: Type.Integer(),
-  relabelled: Type.Integer(),
-  modified: Type.Integer(),
-  unchanged: Type.Integer(),
-});
+/** How many sections carry each status (a section counts once under each of its statuses): one count per status. */
+export const DiffSummary = Type.Object(Object.fromEntries(SECTION_STATUSES.map((status) => [status, Type.Integer()])) as Record<SectionStatus, TInteger>);
 export type DiffSummary = Static<typeof DiffSummary>;
 
 /**

@@ -1,10 +1,9 @@
 import type { Token } from "markdown-it";
 import { ContentError } from "../errors";
-import { isSafeHref, schema, type MarkName, type PMJSON, type PMMarkJSON } from "../schema";
+import { isSafeHref, MARK_NAMES, type MarkName, type PMJSON, type PMMarkJSON } from "../schema";
 import { isSectionLabel } from "./label";
 import type { ParsedReference } from "./types";
 
-const MARK_ORDER: readonly string[] = Object.keys(schema.marks);
 const NOTE_PREFIX = /^note:\s*/i;
 
 /** Throws the importer's error for `line`. */
@@ -194,7 +193,7 @@ export class BodyConverter {
 
 // ProseMirror keeps a node's marks in schema order.
 function withMark(marks: readonly PMMarkJSON[], mark: PMMarkJSON): PMMarkJSON[] {
-  return [...marks, mark].sort((a, b) => MARK_ORDER.indexOf(a.type) - MARK_ORDER.indexOf(b.type));
+  return [...marks, mark].sort((a, b) => MARK_NAMES.indexOf(a.type) - MARK_NAMES.indexOf(b.type));
 }
 
 // Removes a leading "Note:" / "**Note:**" / "**Note**:" from a paragraph's inline token.

@@ -168,10 +168,29 @@ const marks = {
   },
 } satisfies Record<string, MarkSpec>;
 
-/** Name of a node type in the section-body schema. */
+/**
+ * Name of a node type in the section-body schema. Code that handles nodes one by one keys a
+ * table by it (`satisfies Record<NodeName, …>`), so a node added here fails to compile until
+ * every such table handles it.
+ */
 export type NodeName = keyof typeof nodes;
-/** Name of a mark type in the section-body schema. */
+/** Name of a mark type in the section-body schema; tables of marks are keyed by it like `NodeName`. */
 export type MarkName = keyof typeof marks;
+
+/** Every node name, in the schema's order. */
+export const NODE_NAMES: readonly NodeName[] = Object.freeze(Object.keys(nodes) as NodeName[]);
+/** Every mark name, in the schema's order (the order ProseMirror keeps a node's marks in). */
+export const MARK_NAMES: readonly MarkName[] = Object.freeze(Object.keys(marks) as MarkName[]);
+
+/** Whether `name` is the name of a node type of the schema. */
+export function isNodeName(name: unknown): name is NodeName {
+  return typeof name === "string" && Object.hasOwn(nodes, name);
+}
+
+/** Whether `name` is the name of a mark type of the schema. */
+export function isMarkName(name: unknown): name is MarkName {
+  return typeof name === "string" && Object.hasOwn(marks, name);
+}
 
 /**
  * The one ProseMirror schema of a section body, shared by the editor, the server and

@@ -1,4 +1,4 @@
-import { isSafeHref, sectionAnchor, type PMJSON, type PMMarkJSON, type Release, type ReleaseSection } from "@codewright/shared";
+import { isSafeHref, narrowContent, sectionAnchor, type MarkName, type NodeName, type PMJSON, type PMMarkJSON, type Release, type ReleaseSection } from "@codewright/shared";
 import { sectionIndex, type NumberOf } from "./export-markdown";
 
 /**
@@ -63,69 +63,58 @@ ${release.sections.map((s) => body(s, 1)).join("\n")}
 `;
 }
 
-/** A section body as HTML, every text escaped. */
+/**
+ * A section body as HTML, every text escaped. Throws `ContentError` `invalid_content` when a
+ * node or mark names no type of the schema (see `narrowContent`).
+ */
 export function contentToHtml(content: PMJSON, numberOf: NumberOf): string {
-  return (content.content ?? []).map((b) => blockToHtml(b, numberOf)).join("\n");
+  return blocksToHtml(narrowContent(content), numberOf);
 }
 
-function blockToHtml(node: PMJSON, numberOf: NumberOf): string {
-  const inner = () => (node.content ?? []).map((b) => blockToHtml(b, numberOf)).join("\n");
-  switch (node.type) {
-    case "paragraph":
-      return `<p>${inlineToHtml(node.content ?? [], numberOf)}</p>`;
-    case "code_block":
-      return `<pre><code>${escapeHtml((node.content ?? []).map((t) => t.text ?? "").join(""))}</code></pre>`;
-    case "blockquote":
-      return `<blockquote>${inner()}</blockquote>`;
-    case "note":
-      return `<aside class="note"><p class="note-label">Note</p>${inner()}</aside>`;
-    case "bullet_list":
-      return `<ul>${inner()}</ul>`;
-    case "ordered_list": {
-      const order = node.attrs?.order;
-      return typeof order === "number" && order !== 1 ? `<ol start="${attr(String(order))}">${inner()}</ol>` : `<ol>${inner()}</ol>`;
-    }
-    case "list_item":
-      return `<li>${inner()}</li>`;
-    default:
-      return inner();
-  }
-}
+type ToHtml = (node: PMJSON, numberOf: NumberOf) => string;
 
-function inlineToHtml(nodes: readonly PMJSON[], numberOf: NumberOf): string {
-  return nodes
-    .map((node) => {
-      if (node.type === "hard_break") return "<br>";
-      if (node.type === "xref") {
-        const { section, label } = (node.attrs ?? {}) as { section?: string; label?: string };
-        const number = section ? numberOf(section) : undefined;
-        const text = escapeHtml(number ?? label ?? "");
-        return section && number ? `<a class="xref" href="#${attr(sectionAnchor(section))}">${text}</a>` : `<span class="xref">${text}</span>`;
-      }
-      let html = escapeHtml(node.text ?? "");
-      for (const mark of [...(node.marks ?? [])].reverse()) html = wrap(mark, html);
-      return html;
-    })
-    .join("");
-}
+/** How each node is written in HTML. */
+export const HTML_NODES = {
+  doc: (node, numberOf) => blocksToHtml(node, numberOf),
+  paragraph: (node, numberOf) => `<p>${inlineToHtml(node, numberOf)}</p>`,
+  blockquote: (node, numberOf) => `<blockquote>${blocksToHtml(node, numberOf)}</blockquote>`,
+  note: (node, numberOf) => `<aside class="note"><p class="note-label">Note</p>${blocksToHtml(node, numberOf)}</aside>`,
+  code_block: (node) => `<pre><code>${escapeHtml((node.content ?? []).map((t) => t.text ?? "").join(""))}</code></pre>`,
+  bullet_list: (node, numberOf) => `<ul>${blocksToHtml(node, numberOf)}</ul>`,
+  ordered_list: (node, numberOf) => {
+    const order = node.attrs?.order;
+    return typeof order === "number" && order !== 1 ? `<ol start="${attr(String(order))}">${blocksToHtml(node, numberOf)}</ol>` : `<ol>${blocksToHtml(node, numberOf)}</ol>`;
+  },
+  list_item: (node, numberOf) => `<li>${blocksToHtml(node, numberOf)}</li>`,
+  text: (node) => {
+    let html = escapeHtml(node.text ?? "");
+    for (const mark of [...(node.marks ?? [])].reverse()) html = HTML_MARKS[mark.type](mark, html);
+    return html;
+  },
+  hard_break: () => "<br>",
+  xref: (node, numberOf) => {
+    const { section, label } = (node.attrs ?? {}) as { section?: string; label?: string };
+    const number = section ? numberOf(section) : undefined;
+    const text = escapeHtml(number ?? label ?? "");
+    return section && number ? `<a class="xref" href="#${attr(sectionAnchor(section))}">${text}</a>` : `<span class="xref">${text}</span>`;
+  },
+} satisfies Record<NodeName, ToHtml>;
 
-function wrap(mark: PMMarkJSON, html: string): string {
-  switch (mark.type) {
-    case "em":
-      return `<em>${html}</em>`;
-    case "strong":
-      return `<strong>${html}</strong>`;
-    case "code":
-      return `<code>${html}</code>`;
-    case "link": {
-      const { href, title } = (mark.attrs ?? {}) as { href?: string; title?: string | null };
-      if (typeof href !== "string" || !isSafeHref(href)) return html;
-      return `<a href="${attr(href)}"${title ? ` title="${attr(title)}"` : ""}>${html}</a>`;
-    }
-    default:
-      return html;
-  }
-}
+/** How each mark wraps the HTML of the text it is on. */
+export const HTML_MARKS = {
+  link: (mark, html) => {
+    const { href, title } = (mark.attrs ?? {}) as { href?: string; title?: string | null };
+    if (typeof href !== "string" || !isSafeHref(href)) return html;
+    return `<a href="${attr(href)}"${title ? ` title="${attr(title)}"` : ""}>${html}</a>`;
+  },
+  em: (_, html) => `<em>${html}</em>`,
+  strong: (_, html) => `<strong>${html}</strong>`,
+  code: (_, html) => `<code>${html}</code>`,
+} satisfies Record<MarkName, (mark: PMMarkJSON, html: string) => string>;
+
+const toHtml: ToHtml = (node, numberOf) => HTML_NODES[node.type](node, numberOf);
+const blocksToHtml: ToHtml = (node, numberOf) => (node.content ?? []).map((b) => toHtml(b, numberOf)).join("\n");
+const inlineToHtml: ToHtml = (node, numberOf) => (node.content ?? []).map((b) => toHtml(b, numberOf)).join("");
 
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 

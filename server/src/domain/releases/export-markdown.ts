@@ -1,4 +1,4 @@
-import type { PMJSON, PMMarkJSON, Release, ReleaseSection } from "@codewright/shared";
+import { MARK_NAMES, narrowContent, type MarkName, type NodeName, type PMJSON, type PMMarkJSON, type Release, type ReleaseSection } from "@codewright/shared";
 
 /** Gives the number a cross-reference shows, or undefined to show its stored label. */
 export type NumberOf = (sectionId: string) => string | undefined;
@@ -46,10 +46,13 @@ export interface MarkdownOptions {
   notes?: "include" | "only" | "exclude";
 }
 
-/** A section body as CommonMark; empty when it has no text. */
+/**
+ * A section body as CommonMark; empty when it has no text. Throws `ContentError`
+ * `invalid_content` when a node or mark names no type of the schema (see `narrowContent`).
+ */
 export function contentToMarkdown(content: PMJSON, numberOf: NumberOf, anchorOf: AnchorOf, options: MarkdownOptions = {}): string {
   const mode = options.notes ?? "include";
-  const top = (content.content ?? []).flatMap((block): PMJSON[] => {
+  const top = (narrowContent(content).content ?? []).flatMap((block): PMJSON[] => {
     if (mode === "only") return block.type === "note" ? (block.content ?? []) : [];
     if (mode === "exclude" && block.type === "note") return [];
     return [block];
@@ -62,42 +65,82 @@ interface Context {
   anchorOf: AnchorOf;
 }
 
+type ToMarkdown = (node: PMJSON, ctx: Context) => string;
+
+/** How each node is written in CommonMark. */
+export const MARKDOWN_NODES = {
+  doc: (node, ctx) => blocksToMarkdown(node.content ?? [], ctx),
+  paragraph: (node, ctx) => inlineToMarkdown(node.content ?? [], ctx),
+  blockquote: (node, ctx) => quote(blocksToMarkdown(node.content ?? [], ctx)),
+  note: (node, ctx) => quote(`**Note:** ${blocksToMarkdown(node.content ?? [], ctx)}`),
+  code_block: (node) => {
+    const code = (node.content ?? []).map((t) => t.text ?? "").join("");
+    const fence = "`".repeat(Math.max(3, longestRun(code, "`") + 1));
+    return `${fence}\n${code}\n${fence}`;
+  },
+  bullet_list: (node, ctx) => list(node, () => "- ", ctx),
+  ordered_list: (node, ctx) => {
+    const start = typeof node.attrs?.order === "number" ? node.attrs.order : 1;
+    return list(node, (k) => `${start + k}. `, ctx);
+  },
+  list_item: (node, ctx) => blocksToMarkdown(node.content ?? [], ctx),
+  text: (node) => {
+    const text = node.text ?? "";
+    if ((node.marks ?? []).some((m) => MARKDOWN_MARKS[m.type] === CODE_SPAN)) {
+      const ticks = "`".repeat(longestRun(text, "`") + 1);
+      const pad = text.startsWith("`") || text.endsWith("`") || /^ .* $/.test(text) ? " " : "";
+      return `${ticks}${pad}${text}${pad}${ticks}`;
+    }
+    return escapeMarkdown(text);
+  },
+  hard_break: () => "\\\n",
+  xref: (node, ctx) => {
+    const { section, label } = (node.attrs ?? {}) as { section?: string; label?: string };
+    const number = section ? ctx.numberOf(section) : undefined;
+    const anchor = section ? ctx.anchorOf(section) : undefined;
+    const text = escapeInline(number ?? label ?? "");
+    return anchor ? `[${text}](#${anchor})` : text;
+  },
+} satisfies Record<NodeName, ToMarkdown>;
+
+/** Delimiters a mark is written with around its text. */
+interface Delimiters {
+  open: string;
+  close: (mark: PMMarkJSON) => string;
+}
+// Code is written by the text itself, as a code span, not as delimiters around other marks.
+const CODE_SPAN = "code span";
+
+/** How each mark is written in CommonMark. */
+export const MARKDOWN_MARKS = {
+  link: {
+    open: "[",
+    close: (mark) => {
+      const { href, title } = (mark.attrs ?? {}) as { href?: string; title?: string | null };
+      const target = (href ?? "").replace(/[<>\s]/g, (c) => encodeURIComponent(c));
+      return title ? `](<${target}> "${title.replace(/["\\]/g, "\\$&")}")` : `](<${target}>)`;
+    },
+  },
+  em: { open: "*", close: () => "*" },
+  strong: { open: "**", close: () => "**" },
+  code: CODE_SPAN,
+} satisfies Record<MarkName, Delimiters | typeof CODE_SPAN>;
+
 function blocksToMarkdown(blocks: readonly PMJSON[], ctx: Context): string {
   return blocks
-    .map((b) => blockToMarkdown(b, ctx))
+    .map((b) => MARKDOWN_NODES[b.type](b, ctx))
     .filter((text) => text !== "")
     .join("\n\n");
 }
 
-function blockToMarkdown(block: PMJSON, ctx: Context): string {
-  switch (block.type) {
-    case "paragraph":
-      return inlineToMarkdown(block.content ?? [], ctx);
-    case "code_block": {
-      const code = (block.content ?? []).map((t) => t.text ?? "").join("");
-      const fence = "`".repeat(Math.max(3, longestRun(code, "`") + 1));
-      return `${fence}\n${code}\n${fence}`;
-    }
-    case "blockquote":
-      return quote(blocksToMarkdown(block.content ?? [], ctx));
-    case "note": {
-      const paragraphs = blocksToMarkdown(block.content ?? [], ctx);
-      return quote(`**Note:** ${paragraphs}`);
-    }
-    case "bullet_list":
-    case "ordered_list": {
-      const start = typeof block.attrs?.order === "number" ? block.attrs.order : 1;
-      const items = (block.content ?? []).map((item, k) => {
-        const marker = block.type === "bullet_list" ? "- " : `${start + k}. `;
-        const body = blocksToMarkdown(item.content ?? [], ctx);
-        return marker + body.split("\n").map((line, n) => (n === 0 || line === "" ? line : " ".repeat(marker.length) + line)).join("\n");
-      });
-      const tight = (block.content ?? []).every((item) => (item.content ?? []).length <= 1);
-      return items.join(tight ? "\n" : "\n\n");
-    }
-    default:
-      return blocksToMarkdown(block.content ?? [], ctx);
-  }
+function list(node: PMJSON, marker: (index: number) => string, ctx: Context): string {
+  const items = (node.content ?? []).map((item, k) => {
+    const prefix = marker(k);
+    const body = MARKDOWN_NODES[item.type](item, ctx);
+    return prefix + body.split("\n").map((line, n) => (n === 0 || line === "" ? line : " ".repeat(prefix.length) + line)).join("\n");
+  });
+  const tight = (node.content ?? []).every((item) => (item.content ?? []).length <= 1);
+  return items.join(tight ? "\n" : "\n\n");
 }
 
 const quote = (text: string) =>
@@ -106,35 +149,52 @@ const quote = (text: string) =>
     .map((line) => (line === "" ? ">" : `> ${line}`))
     .join("\n");
 
-// Marks are written in the schema's order (link, em, strong outside code), opened and closed as a stack.
-const MARK_ORDER = ["link", "em", "strong"];
+/** A mark written with delimiters, and how. */
+interface Delimited {
+  mark: PMMarkJSON;
+  delimiters: Delimiters;
+}
+
+// Delimited marks are written in the schema's order (link, em, strong), opened and closed as a stack.
+const MARK_ORDER: readonly MarkName[] = MARK_NAMES.filter((name) => MARKDOWN_MARKS[name] !== CODE_SPAN);
+
+function delimited(marks: readonly PMMarkJSON[]): Delimited[] {
+  const out: Delimited[] = [];
+  for (const mark of marks) {
+    const syntax: Delimiters | typeof CODE_SPAN = MARKDOWN_MARKS[mark.type];
+    if (syntax !== CODE_SPAN) out.push({ mark, delimiters: syntax });
+  }
+  return out;
+}
 
 function inlineToMarkdown(nodes: readonly PMJSON[], ctx: Context): string {
   let out = "";
-  const open: PMMarkJSON[] = [];
+  const open: Delimited[] = [];
   const close = (keep: number) => {
     if (open.length <= keep) return;
     // Delimiters must touch text: move trailing whitespace outside them.
     const trailing = /\s*$/.exec(out)![0];
     out = out.slice(0, out.length - trailing.length);
-    while (open.length > keep) out += closing(open.pop()!);
+    while (open.length > keep) {
+      const { mark, delimiters } = open.pop()!;
+      out += delimiters.close(mark);
+    }
     out += trailing;
   };
   for (const node of nodes) {
-    const wanted = (node.marks ?? []).filter((m) => MARK_ORDER.includes(m.type));
+    const wanted = delimited(node.marks ?? []);
     // Marks already open stay open (outermost first); only the others are opened, in schema order.
     let keep = 0;
-    while (keep < open.length && wanted.some((m) => sameMark(m, open[keep]!))) keep++;
+    while (keep < open.length && wanted.some((m) => sameMark(m.mark, open[keep]!.mark))) keep++;
     close(keep);
-    const fresh = wanted.filter((m) => !open.some((o) => sameMark(o, m))).sort((a, b) => MARK_ORDER.indexOf(a.type) - MARK_ORDER.indexOf(b.type));
-    const marks = [...open, ...fresh];
-    let text = inlineNode(node, ctx);
-    if (marks.length > open.length) {
+    const fresh = wanted.filter((m) => !open.some((o) => sameMark(o.mark, m.mark))).sort((a, b) => MARK_ORDER.indexOf(a.mark.type) - MARK_ORDER.indexOf(b.mark.type));
+    let text = MARKDOWN_NODES[node.type](node, ctx);
+    if (fresh.length > 0) {
       const leading = /^\s*/.exec(text)![0];
       out += leading;
       text = text.slice(leading.length);
-      for (const mark of marks.slice(open.length)) {
-        out += opening(mark);
+      for (const mark of fresh) {
+        out += mark.delimiters.open;
         open.push(mark);
       }
     }
@@ -142,35 +202,6 @@ function inlineToMarkdown(nodes: readonly PMJSON[], ctx: Context): string {
   }
   close(0);
   return out;
-}
-
-function inlineNode(node: PMJSON, ctx: Context): string {
-  if (node.type === "hard_break") return "\\\n";
-  if (node.type === "xref") {
-    const { section, label } = (node.attrs ?? {}) as { section?: string; label?: string };
-    const number = section ? ctx.numberOf(section) : undefined;
-    const anchor = section ? ctx.anchorOf(section) : undefined;
-    const text = escapeInline(number ?? label ?? "");
-    return anchor ? `[${text}](#${anchor})` : text;
-  }
-  const text = node.text ?? "";
-  if ((node.marks ?? []).some((m) => m.type === "code")) {
-    const ticks = "`".repeat(longestRun(text, "`") + 1);
-    const pad = text.startsWith("`") || text.endsWith("`") || /^ .* $/.test(text) ? " " : "";
-    return `${ticks}${pad}${text}${pad}${ticks}`;
-  }
-  return escapeMarkdown(text);
-}
-
-function opening(mark: PMMarkJSON): string {
-  return mark.type === "link" ? "[" : mark.type === "em" ? "*" : "**";
-}
-
-function closing(mark: PMMarkJSON): string {
-  if (mark.type !== "link") return mark.type === "em" ? "*" : "**";
-  const { href, title } = (mark.attrs ?? {}) as { href?: string; title?: string | null };
-  const target = (href ?? "").replace(/[<>\s]/g, (c) => encodeURIComponent(c));
-  return title ? `](<${target}> "${title.replace(/["\\]/g, "\\$&")}")` : `](<${target}>)`;
 }
 
 function sameMark(a: PMMarkJSON, b: PMMarkJSON): boolean {
