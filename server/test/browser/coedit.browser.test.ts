@@ -1,11 +1,9 @@
-import { existsSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { SectionDetail, SectionSummary } from "@codewright/shared";
 import { importStandard } from "../../src/domain/importer";
 import { addMember, makeUser, type TestApp, type TestUser } from "../helper";
-import { CHROMIUM_PATH } from "./build-client";
-import { launchChromium, serveClient, signInThroughPage } from "./support";
+import { describeInBrowser, launchChromium, serveClient, signInThroughPage } from "./support";
 
 const SLUG = "coedit-code";
 
@@ -22,9 +20,7 @@ Decide what to defend first.
 Fuzz every parser that reads external input.
 `;
 
-const hasChromium = existsSync(CHROMIUM_PATH);
-
-describe.skipIf(!hasChromium)("co-editing a section in the browser", () => {
+describeInBrowser("co-editing a section in the browser", () => {
   let testApp: TestApp;
   let browser: Browser;
   let base: string;

@@ -1,11 +1,9 @@
-import { existsSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { CommentThread, SectionSummary } from "@codewright/shared";
 import { importStandard } from "../../src/domain/importer";
 import { addMember, makeUser, type TestApp, type TestUser } from "../helper";
-import { CHROMIUM_PATH } from "./build-client";
-import { launchChromium, serveClient, signInThroughPage } from "./support";
+import { describeInBrowser, launchChromium, serveClient, signInThroughPage } from "./support";
 
 const SLUG = "comment-code";
 
@@ -21,9 +19,8 @@ Every device shall validate its input.
 const IMG = "<img src=x onerror=window.__xss=1>";
 const SCRIPT = "<script>window.__xss=2</script>";
 
-const hasChromium = existsSync(CHROMIUM_PATH);
 
-describe.skipIf(!hasChromium)("comments in the browser", () => {
+describeInBrowser("comments in the browser", () => {
   let testApp: TestApp;
   let browser: Browser;
   let base: string;

@@ -1,11 +1,9 @@
-import { existsSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { ProposalDetail, Release, SectionDetail, SectionSummary } from "@codewright/shared";
 import { importStandard } from "../../src/domain/importer";
 import { addMember, makeUser, type TestApp, type TestUser } from "../helper";
-import { CHROMIUM_PATH } from "./build-client";
-import { launchChromium, serveClient, signInThroughPage } from "./support";
+import { describeInBrowser, launchChromium, serveClient, signInThroughPage } from "./support";
 
 const SLUG = "journey-code";
 
@@ -22,9 +20,7 @@ Decide what to defend first.
 Fuzz every parser that reads external input.
 `;
 
-const hasChromium = existsSync(CHROMIUM_PATH);
-
-describe.skipIf(!hasChromium)("the revision journey in the browser", () => {
+describeInBrowser("the revision journey in the browser", () => {
   let testApp: TestApp;
   let browser: Browser;
   let base: string;

@@ -1,8 +1,29 @@
+import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { inject } from "vitest";
+import { describe, inject, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startTestApp, TEST_PASSWORD, type TestApp, type TestUser } from "../helper";
-import { CHROMIUM_PATH, CLIENT_DIST } from "./build-client";
+import { CHROMIUM_PATH, CLIENT_DIST, SKIP_BROWSER } from "./build-client";
+
+const NO_CHROMIUM =
+  `No Chromium at ${CHROMIUM_PATH}, so the browser tests cannot run. Install it (apt-get install -y chromium), ` +
+  "or set CHROMIUM_PATH to a Chromium build; SKIP_BROWSER=1 skips the browser tests instead.";
+
+/**
+ * `describe` for a suite that drives Chromium. Without Chromium the suite fails, saying how to
+ * get it, rather than passing unseen; only SKIP_BROWSER=1 skips it.
+ */
+export function describeInBrowser(name: string, body: () => void): void {
+  if (SKIP_BROWSER) describe.skip(name, body);
+  else if (!existsSync(CHROMIUM_PATH)) {
+    describe(name, () => {
+      it("finds Chromium to run in", () => {
+        throw new Error(NO_CHROMIUM);
+      });
+    });
+  }
+  else describe(name, body);
+}
 
 /** Headless Chromium (Debian's unless CHROMIUM_PATH names another) with the flags these tests run it with. */
 export function launchChromium(): Promise<Browser> {
