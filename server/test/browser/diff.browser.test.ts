@@ -4,8 +4,8 @@ import * as Y from "yjs";
 import { BODY_FIELD } from "@codewright/shared";
 import { importStandard } from "../../src/domain/importer";
 import { appendUpdates, loadRoomDoc } from "../../src/domain/room-log";
-import { addMember, makeUser, TEST_PASSWORD, type TestApp, type TestUser } from "../helper";
-import { describeInBrowser, launchChromium, serveClient } from "./support";
+import { addMember, makeUser, type TestApp, type TestUser } from "../helper";
+import { describeInBrowser, launchChromium, serveClient, signInFromHomePage } from "./support";
 
 const SLUG = "device-code";
 
@@ -223,12 +223,7 @@ describeInBrowser("reading releases and their diff in the browser", () => {
 
   it("lets an editor publish a release from the list, with the version checked and the server's refusal shown", async () => {
     await withPage(async (page, errors) => {
-      await page.goto(`${base}/`);
-      await page.getByRole("banner").getByRole("link", { name: "Sign in" }).click();
-      await page.getByLabel("Email").fill(editor.email);
-      await page.getByLabel("Password").fill(TEST_PASSWORD);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.getByRole("banner").getByRole("link", { name: `Signed in as ${editor.display_name}` }).waitFor();
+      await signInFromHomePage(page, base, editor);
 
       await page.goto(`${base}/standards/${SLUG}/releases`);
       const form = page.getByRole("form", { name: "Publish a release" });

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { PMJSON, SectionDetail, SectionSummary } from "@codewright/shared";
 import { importStandard } from "../../src/domain/importer";
-import { makeUser, TEST_PASSWORD, type TestApp, type TestUser } from "../helper";
-import { describeInBrowser, launchChromium, serveClient } from "./support";
+import { makeUser, type TestApp, type TestUser } from "../helper";
+import { describeInBrowser, launchChromium, serveClient, signInFromHomePage } from "./support";
 
 const SAMPLE = resolve(import.meta.dirname, "../../seed/building-code.md");
 const SLUG = "building-code";
@@ -83,22 +83,12 @@ describeInBrowser("reading a standard in the browser", () => {
     await testApp?.close();
   });
 
-  async function signIn(page: Page) {
-    await page.goto(`${base}/`);
-    await page.getByRole("banner").getByRole("link", { name: "Sign in" }).click();
-    await page.waitForURL((url) => url.pathname === "/login");
-    await page.getByLabel("Email").fill(reader.email);
-    await page.getByLabel("Password").fill(TEST_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("banner").getByRole("link", { name: `Signed in as ${reader.display_name}` }).waitFor();
-  }
-
   it("signs in, opens a section and follows a cross-reference to the current number", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const pageErrors: string[] = [];
     page.on("pageerror", (error) => pageErrors.push(error.message));
     try {
-      await signIn(page);
+      await signInFromHomePage(page, base, reader);
 
       await page.getByRole("main").getByRole("link", { name: title, exact: true }).click();
       await page.waitForURL(`${base}/standards/${SLUG}`);
