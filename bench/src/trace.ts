@@ -1,5 +1,8 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
+import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
+import { uniformInt } from "pure-rand/distribution/uniformInt";
+import { mersenne } from "pure-rand/generator/mersenne";
 import * as Y from "yjs";
 
 /**
@@ -24,19 +27,12 @@ const OPS_PER_TURN = 5_000;
 const OPS_PER_CHUNK = 1_000;
 const LETTERS = "eeeettaaooiinnsshhrrddllccuummwwffggyyppbbvvkjxqz      ";
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+/** The trace of `ops` operations drawn from `seed`: the same seed gives the same trace, byte for byte. */
 export function generateTrace(ops: number, seed = 1): Trace {
-  const random = mulberry32(seed);
+  const generator = mersenne(seed);
+  const random = () => uniformFloat64(generator);
+  /** An integer from 0 to `below` - 1. */
+  const pick = (below: number) => uniformInt(generator, 0, below - 1);
   const doc = new Y.Doc({ gc: false });
   doc.clientID = AUTHORS[0]!;
   const body = doc.getXmlFragment("body");
@@ -63,7 +59,7 @@ export function generateTrace(ops: number, seed = 1): Trace {
     if (i % OPS_PER_TURN === 0) doc.clientID = AUTHORS[(i / OPS_PER_TURN) % AUTHORS.length]!;
     const r = random();
     if (r < 0.8 || (r < 0.95 && offset === 0)) {
-      text.insert(offset, LETTERS[Math.floor(random() * LETTERS.length)]!);
+      text.insert(offset, LETTERS[pick(LETTERS.length)]!);
       offset++;
     } else if (r < 0.95) {
       text.delete(offset - 1, 1);
@@ -73,9 +69,9 @@ export function generateTrace(ops: number, seed = 1): Trace {
       text = addParagraph(paragraph);
       offset = 0;
     } else {
-      paragraph = Math.floor(random() * texts.length);
+      paragraph = pick(texts.length);
       text = texts[paragraph]!;
-      offset = Math.floor(random() * (text.length + 1));
+      offset = pick(text.length + 1);
     }
     if ((i + 1) % OPS_PER_CHUNK === 0 || i === ops - 1) {
       chunks.push(Y.mergeUpdates(pending));
@@ -91,8 +87,12 @@ export function generateTrace(ops: number, seed = 1): Trace {
   };
 }
 
-/** The trace from `cachePath` when it is there, else generated and cached. */
-export async function loadTrace(ops: number, cachePath: string): Promise<Trace> {
+// Names the generator in the cache file's name: a trace cached by an earlier generator is not read back.
+const GENERATOR = "mt1";
+
+/** The trace of `ops` operations from its file in `cacheDir` when it is there, else generated and cached there. */
+export async function loadTrace(ops: number, cacheDir: string): Promise<Trace> {
+  const cachePath = join(cacheDir, `trace-${ops}-${GENERATOR}.bin`);
   try {
     const raw = new Uint8Array(await readFile(cachePath));
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);

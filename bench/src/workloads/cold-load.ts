@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import * as Y from "yjs";
 import { SyncClient } from "../protocol/client";
 import { rssKb } from "../process-stats";
@@ -14,7 +13,7 @@ import { closeAll, connectAll, type Metric, type RunContext } from "./common";
  * y-websocket server keeps it in memory), then `joins` clients join at once.
  */
 export async function runColdLoad(target: Target, ops: number, joins: number, cacheDir: string, ctx: RunContext): Promise<Record<string, Metric>> {
-  const trace = await loadTrace(ops, join(cacheDir, `trace-${ops}-v1.bin`));
+  const trace = await loadTrace(ops, cacheDir);
   const [room] = await target.rooms(1, "cold");
   const url = () => target.url(room!);
   const framing = target.framing(room!);

@@ -14,6 +14,8 @@ declare module "vitest" {
 export const CLIENT_DIST = resolve(import.meta.dirname, "../../../client/dist");
 /** Debian's Chromium unless CHROMIUM_PATH names another build. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** SKIP_BROWSER=1 skips the browser tests; nothing else does, so a machine without Chromium fails them. */
+export const SKIP_BROWSER = process.env.SKIP_BROWSER === "1";
 
 const CLIENT_DIR = resolve(import.meta.dirname, "../../../client");
 // What the bundle is built from: the client and the shared package it imports.
@@ -30,13 +32,13 @@ function newestChange(path: string): number {
 
 /**
  * Vitest global setup: builds the web client once per run when client/dist is missing or
- * older than its sources, so browser tests exercise the current code. Skipped when there
- * is no Chromium, since the browser tests skip too. A failed build fails only the browser
- * tests (through `clientBuildProblem`), not every server test.
+ * older than its sources, so browser tests exercise the current code. Not built when the
+ * browser tests are skipped, or fail at once for want of Chromium. A failed build fails only
+ * the browser tests (through `clientBuildProblem`), not every server test.
  */
 export default function buildClient(project: TestProject): void {
   project.provide("clientBuildProblem", null);
-  if (!existsSync(CHROMIUM_PATH)) return;
+  if (SKIP_BROWSER || !existsSync(CHROMIUM_PATH)) return;
   const index = join(CLIENT_DIST, "index.html");
   const builtAt = existsSync(index) ? statSync(index).mtimeMs : 0;
   if (builtAt > Math.max(...SOURCES.map(newestChange))) return;

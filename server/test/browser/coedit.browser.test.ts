@@ -1,11 +1,9 @@
-import { existsSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import type { SectionDetail, SectionSummary } from "@codewright/shared";
 import { importStandard } from "../../src/domain/importer";
 import { addMember, makeUser, type TestApp, type TestUser } from "../helper";
-import { CHROMIUM_PATH } from "./build-client";
-import { launchChromium, serveClient, signInThroughPage } from "./support";
+import { describeInBrowser, serveClient, SignedInBrowsers } from "./support";
 
 const SLUG = "coedit-code";
 
@@ -22,11 +20,9 @@ Decide what to defend first.
 Fuzz every parser that reads external input.
 `;
 
-const hasChromium = existsSync(CHROMIUM_PATH);
-
-describe.skipIf(!hasChromium)("co-editing a section in the browser", () => {
+describeInBrowser("co-editing a section in the browser", () => {
   let testApp: TestApp;
-  let browser: Browser;
+  let browsers: SignedInBrowsers;
   let base: string;
   let ada: TestUser;
   let bob: TestUser;
@@ -37,8 +33,6 @@ describe.skipIf(!hasChromium)("co-editing a section in the browser", () => {
   let adaPage: Page;
   let bobPage: Page;
   let ritaPage: Page;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     ({ testApp, base } = await serveClient());
@@ -55,29 +49,18 @@ describe.skipIf(!hasChromium)("co-editing a section in the browser", () => {
     section = sections.find((s) => s.label === "CE-2")!;
     design = sections.find((s) => s.label === "CE-1")!;
 
-    browser = await launchChromium();
-    adaPage = await signedIn(ada);
-    bobPage = await signedIn(bob);
-    ritaPage = await signedIn(rita);
+    browsers = await SignedInBrowsers.launch(base);
+    // Three browsers and a server share the machine: allow for a slow one.
+    const patient = (page: Page) => page.context().setDefaultTimeout(45_000);
+    adaPage = await browsers.signedIn(ada, patient);
+    bobPage = await browsers.signedIn(bob, patient);
+    ritaPage = await browsers.signedIn(rita, patient);
   }, 240_000);
 
   afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
+    await browsers?.close();
     await testApp?.close();
   });
-
-  /** A browser of its own (cookies and all) for `user`, signed in through the sign-in page. */
-  async function signedIn(user: TestUser): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    // Three browsers and a server share the machine: allow for a slow one.
-    context.setDefaultTimeout(45_000);
-    const page = await context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(`${user.display_name}: ${error.message}`));
-    await signInThroughPage(page, base, user);
-    return page;
-  }
 
   /** Opens the section, switches to edit mode and waits until the live text can be typed in. */
   async function openEditor(page: Page) {
@@ -156,7 +139,7 @@ describe.skipIf(!hasChromium)("co-editing a section in the browser", () => {
     expect(stored.text).toContain(fromAda);
     expect(stored.text).toContain(fromBob);
     expect(JSON.stringify(stored.content)).toContain(`"section":"${design.id}"`);
-    expect(pageErrors).toEqual([]);
+    expect(browsers.pageErrors).toEqual([]);
   });
 
   it("keeps writing offline, counts the unsaved changes and merges them on reconnect", { timeout: 180_000 }, async () => {
@@ -176,6 +159,6 @@ describe.skipIf(!hasChromium)("co-editing a section in the browser", () => {
     await bobPage.getByText("Connected", { exact: true }).waitFor();
     await editorText(adaPage, offline).waitFor();
     await editorText(bobPage, online).waitFor();
-    expect(pageErrors).toEqual([]);
+    expect(browsers.pageErrors).toEqual([]);
   });
 });

@@ -1,11 +1,9 @@
-import { existsSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import type { CommentThread, SectionSummary } from "@codewright/shared";
 import { importStandard } from "../../src/domain/importer";
 import { addMember, makeUser, type TestApp, type TestUser } from "../helper";
-import { CHROMIUM_PATH } from "./build-client";
-import { launchChromium, serveClient, signInThroughPage } from "./support";
+import { describeInBrowser, serveClient, SignedInBrowsers } from "./support";
 
 const SLUG = "comment-code";
 
@@ -21,17 +19,14 @@ Every device shall validate its input.
 const IMG = "<img src=x onerror=window.__xss=1>";
 const SCRIPT = "<script>window.__xss=2</script>";
 
-const hasChromium = existsSync(CHROMIUM_PATH);
 
-describe.skipIf(!hasChromium)("comments in the browser", () => {
+describeInBrowser("comments in the browser", () => {
   let testApp: TestApp;
-  let browser: Browser;
+  let browsers: SignedInBrowsers;
   let base: string;
   let rita: TestUser;
   let eddie: TestUser;
   let section: SectionSummary;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
   const dialogs: string[] = [];
 
   beforeAll(async () => {
@@ -45,27 +40,22 @@ describe.skipIf(!hasChromium)("comments in the browser", () => {
     const list = await testApp.app.inject({ url: `/api/standards/${SLUG}/sections`, headers: rita.auth });
     section = list.json<{ sections: SectionSummary[] }>().sections.find((s) => s.label === "CC-1")!;
 
-    browser = await launchChromium();
+    browsers = await SignedInBrowsers.launch(base);
   });
 
   afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
+    await browsers?.close();
     await testApp?.close();
   });
 
-  async function signedIn(user: TestUser): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(`${user.display_name}: ${error.message}`));
-    page.on("dialog", (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    await signInThroughPage(page, base, user);
-    return page;
-  }
+  /** A signed-in page for `user` whose dialogs (an alert from injected script, say) are noted and dismissed. */
+  const signedIn = (user: TestUser) =>
+    browsers.signedIn(user, (page) =>
+      page.on("dialog", (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      }),
+    );
 
   /** Selects `words` inside the first element matching `selector`, as a reader dragging over them would. */
   async function select(page: Page, selector: string, words: string) {
@@ -145,7 +135,7 @@ describe.skipIf(!hasChromium)("comments in the browser", () => {
     expect(thread!.anchor).toMatchObject({ quote: "validate", prefix: "Every device shall ", suffix: " its input.", start: expect.any(String), end: expect.any(String) });
     expect(thread!.body).toBe(body);
     await expect.poll(() => highlighted(page)).toEqual(["validate"]);
-    expect(pageErrors).toEqual([]);
+    expect(browsers.pageErrors).toEqual([]);
   });
 
   it("follows the anchored text through edits, shows it on deleted text, and resolves and reopens", async () => {
@@ -187,7 +177,7 @@ describe.skipIf(!hasChromium)("comments in the browser", () => {
     await resolved.getByRole("button", { name: "Reopen" }).click();
     await margin.locator(".thread:not(.resolved)").getByText("On deleted text").waitFor();
     expect((await threads())[0]!.state).toBe("open");
-    expect(pageErrors).toEqual([]);
+    expect(browsers.pageErrors).toEqual([]);
   });
 
   it("takes a public comment on a release section, and an editor records its disposition", async () => {
@@ -226,6 +216,6 @@ describe.skipIf(!hasChromium)("comments in the browser", () => {
 
     const [thread] = (await testApp.app.inject({ url: `/api/comments?standard=${SLUG}&version=1.0`, headers: eddie.auth })).json<{ comments: CommentThread[] }>().comments;
     expect(thread).toMatchObject({ target: { kind: "release_section", version: "1.0" }, anchor: { quote: "its input" }, disposition: { value: "accepted-in-principle", proposal: proposalId } });
-    expect(pageErrors).toEqual([]);
+    expect(browsers.pageErrors).toEqual([]);
   });
 });

@@ -1,13 +1,11 @@
-import { existsSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import * as Y from "yjs";
 import { BODY_FIELD } from "@codewright/shared";
 import { importStandard } from "../../src/domain/importer";
 import { appendUpdates, loadRoomDoc } from "../../src/domain/room-log";
-import { addMember, makeUser, TEST_PASSWORD, type TestApp, type TestUser } from "../helper";
-import { CHROMIUM_PATH } from "./build-client";
-import { launchChromium, serveClient } from "./support";
+import { addMember, makeUser, type TestApp, type TestUser } from "../helper";
+import { describeInBrowser, launchChromium, serveClient, signInFromHomePage } from "./support";
 
 const SLUG = "device-code";
 
@@ -37,11 +35,6 @@ Every input from outside the component is checked:
 Fuzz every parser that reads external input for a day before each release.
 `;
 
-const hasChromium = existsSync(CHROMIUM_PATH);
-if (!hasChromium) {
-  console.warn(`Browser tests skipped: no Chromium at ${CHROMIUM_PATH}. Install it (apt-get install chromium) or set CHROMIUM_PATH.`);
-}
-
 /** Replaces the first `before` in a section's draft body with `after`, as an editor typing would, through the room's log. */
 async function retype(testApp: TestApp, room: string, before: string, after: string): Promise<void> {
   const doc = await loadRoomDoc(testApp.db, room);
@@ -69,7 +62,7 @@ function findText(parent: Y.XmlFragment | Y.XmlElement, needle: string): { node:
   return null;
 }
 
-describe.skipIf(!hasChromium)("reading releases and their diff in the browser", () => {
+describeInBrowser("reading releases and their diff in the browser", () => {
   let testApp: TestApp;
   let browser: Browser;
   let base: string;
@@ -230,12 +223,7 @@ describe.skipIf(!hasChromium)("reading releases and their diff in the browser", 
 
   it("lets an editor publish a release from the list, with the version checked and the server's refusal shown", async () => {
     await withPage(async (page, errors) => {
-      await page.goto(`${base}/`);
-      await page.getByRole("banner").getByRole("link", { name: "Sign in" }).click();
-      await page.getByLabel("Email").fill(editor.email);
-      await page.getByLabel("Password").fill(TEST_PASSWORD);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.getByRole("banner").getByRole("link", { name: `Signed in as ${editor.display_name}` }).waitFor();
+      await signInFromHomePage(page, base, editor);
 
       await page.goto(`${base}/standards/${SLUG}/releases`);
       const form = page.getByRole("form", { name: "Publish a release" });

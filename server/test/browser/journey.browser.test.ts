@@ -1,11 +1,9 @@
-import { existsSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import type { ProposalDetail, Release, SectionDetail, SectionSummary } from "@codewright/shared";
 import { importStandard } from "../../src/domain/importer";
 import { addMember, makeUser, type TestApp, type TestUser } from "../helper";
-import { CHROMIUM_PATH } from "./build-client";
-import { launchChromium, serveClient, signInThroughPage } from "./support";
+import { describeInBrowser, serveClient, SignedInBrowsers } from "./support";
 
 const SLUG = "journey-code";
 
@@ -22,19 +20,15 @@ Decide what to defend first.
 Fuzz every parser that reads external input.
 `;
 
-const hasChromium = existsSync(CHROMIUM_PATH);
-
-describe.skipIf(!hasChromium)("the revision journey in the browser", () => {
+describeInBrowser("the revision journey in the browser", () => {
   let testApp: TestApp;
-  let browser: Browser;
+  let browsers: SignedInBrowsers;
   let base: string;
   let ada: TestUser;
   let bob: TestUser;
   let vera: TestUser;
   let eddie: TestUser;
   let section: SectionSummary;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     ({ testApp, base } = await serveClient());
@@ -51,24 +45,13 @@ describe.skipIf(!hasChromium)("the revision journey in the browser", () => {
     const list = await testApp.app.inject({ url: `/api/standards/${SLUG}/sections`, headers: ada.auth });
     section = list.json<{ sections: SectionSummary[] }>().sections.find((s) => s.label === "JC-2")!;
 
-    browser = await launchChromium();
+    browsers = await SignedInBrowsers.launch(base);
   });
 
   afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
+    await browsers?.close();
     await testApp?.close();
   });
-
-  /** A browser of its own (cookies and all) for `user`, signed in through the sign-in page. */
-  async function signedIn(user: TestUser): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(`${user.display_name}: ${error.message}`));
-    await signInThroughPage(page, base, user);
-    return page;
-  }
 
   const editorOf = (page: Page) => page.getByRole("textbox", { name: `Text of ${section.number} ${section.title}` }).and(page.locator('[contenteditable="true"]'));
 
@@ -85,10 +68,10 @@ describe.skipIf(!hasChromium)("the revision journey in the browser", () => {
   const proposal = async (id: string) => (await testApp.app.inject({ url: `/api/proposals/${id}`, headers: eddie.auth })).json<ProposalDetail>();
 
   it("proposes, co-edits live, submits, votes, accepts, shows the change in the draft and lists it in a new release", async () => {
-    const adaPage = await signedIn(ada);
-    const bobPage = await signedIn(bob);
-    const veraPage = await signedIn(vera);
-    const eddiePage = await signedIn(eddie);
+    const adaPage = await browsers.signedIn(ada);
+    const bobPage = await browsers.signedIn(bob);
+    const veraPage = await browsers.signedIn(vera);
+    const eddiePage = await browsers.signedIn(eddie);
 
     // 1. Ada proposes a change from the section: a new draft proposal opens it in the editor.
     await adaPage.goto(`${base}/standards/${SLUG}/sections/${section.id}`);
@@ -170,6 +153,6 @@ describe.skipIf(!hasChromium)("the revision journey in the browser", () => {
     for (const words of ["started the proposal", `invited ${bob.display_name} as co-author`, "submitted it for review", "approved", "accepted it and merged it into the draft"]) {
       await timeline.getByText(words, { exact: false }).first().waitFor();
     }
-    expect(pageErrors).toEqual([]);
+    expect(browsers.pageErrors).toEqual([]);
   });
 });

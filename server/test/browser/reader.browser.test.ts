@@ -1,13 +1,12 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { PMJSON, SectionDetail, SectionSummary } from "@codewright/shared";
 import { importStandard } from "../../src/domain/importer";
-import { makeUser, TEST_PASSWORD, type TestApp, type TestUser } from "../helper";
-import { CHROMIUM_PATH } from "./build-client";
-import { launchChromium, serveClient } from "./support";
+import { makeUser, type TestApp, type TestUser } from "../helper";
+import { describeInBrowser, launchChromium, serveClient, signInFromHomePage } from "./support";
 
 const SAMPLE = resolve(import.meta.dirname, "../../seed/building-code.md");
 const SLUG = "building-code";
@@ -34,11 +33,6 @@ Keep a threat model; test it as [[BC-2.1]] says.
 Fuzz every parser that reads external input.
 `;
 
-const hasChromium = existsSync(CHROMIUM_PATH);
-if (!hasChromium) {
-  console.warn(`Browser tests skipped: no Chromium at ${CHROMIUM_PATH}. Install it (apt-get install chromium) or set CHROMIUM_PATH.`);
-}
-
 /** The first node of `type` in a ProseMirror JSON tree, depth first. */
 function findNode(node: PMJSON, type: string): PMJSON | undefined {
   if (node.type === type) return node;
@@ -49,7 +43,7 @@ function findNode(node: PMJSON, type: string): PMJSON | undefined {
   return undefined;
 }
 
-describe.skipIf(!hasChromium)("reading a standard in the browser", () => {
+describeInBrowser("reading a standard in the browser", () => {
   let testApp: TestApp;
   let browser: Browser;
   let base: string;
@@ -89,22 +83,12 @@ describe.skipIf(!hasChromium)("reading a standard in the browser", () => {
     await testApp?.close();
   });
 
-  async function signIn(page: Page) {
-    await page.goto(`${base}/`);
-    await page.getByRole("banner").getByRole("link", { name: "Sign in" }).click();
-    await page.waitForURL((url) => url.pathname === "/login");
-    await page.getByLabel("Email").fill(reader.email);
-    await page.getByLabel("Password").fill(TEST_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("banner").getByRole("link", { name: `Signed in as ${reader.display_name}` }).waitFor();
-  }
-
   it("signs in, opens a section and follows a cross-reference to the current number", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const pageErrors: string[] = [];
     page.on("pageerror", (error) => pageErrors.push(error.message));
     try {
-      await signIn(page);
+      await signInFromHomePage(page, base, reader);
 
       await page.getByRole("main").getByRole("link", { name: title, exact: true }).click();
       await page.waitForURL(`${base}/standards/${SLUG}`);

@@ -1,9 +1,7 @@
-import { existsSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { addMember, makeUser, type TestApp, type TestUser } from "../helper";
-import { CHROMIUM_PATH } from "./build-client";
-import { launchChromium, serveClient, submitSignIn } from "./support";
+import { describeInBrowser, launchChromium, serveClient, submitSignIn } from "./support";
 
 /**
  * Stored XSS in every user-visible text field the API takes (comments have their own browser test):
@@ -12,7 +10,6 @@ import { launchChromium, serveClient, submitSignIn } from "./support";
  * attempted, and the payload reads back verbatim.
  */
 
-const hasChromium = existsSync(CHROMIUM_PATH);
 const SLUG = "hostile-code";
 
 /** A payload that names the field it sits in, so each page's check knows what to find. */
@@ -33,7 +30,7 @@ const FIELDS = {
   tokenName: payload("Token name"),
 };
 
-describe.skipIf(!hasChromium)("stored XSS payloads in the browser", () => {
+describeInBrowser("stored XSS payloads in the browser", () => {
   let t: TestApp;
   let browser: Browser;
   let base: string;

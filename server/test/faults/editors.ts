@@ -3,6 +3,8 @@ import WebSocket from "ws";
 import * as Y from "yjs";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
+import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
+import { mersenne } from "pure-rand/generator/mersenne";
 import { expect } from "vitest";
 import { BODY_FIELD } from "@codewright/shared";
 import type { Database } from "../../src/db/database";
@@ -31,16 +33,13 @@ function frame(type: number, sub: number | null, payload: Uint8Array): Uint8Arra
   return encoding.toUint8Array(e);
 }
 
-/** A small seeded generator (mulberry32), so a run's edits repeat. */
+/**
+ * Numbers in [0, 1) drawn from `seed` alone, so a run's edits repeat. Mersenne Twister, whose
+ * seeding spreads the small, adjacent seeds the tests use (xoroshiro's first draws from them are alike).
+ */
 export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = mersenne(seed);
+  return () => uniformFloat64(generator);
 }
 
 export interface EditorOptions {

@@ -1,21 +1,6 @@
-import type { InjectOptions } from "fastify";
 import type { TestApp } from "../helper";
 import { unique } from "../helper";
-import type { Role, World } from "../security/roles";
-
-/**
- * Authorization-matrix entries for the release routes, merged into the matrix. The world's
- * standard is members-only, so reading its releases is a right of its members (and admins).
- */
-type Build = (w: World, t: TestApp, role: Role) => Promise<InjectOptions> | InjectOptions;
-interface Entry {
-  allowed: readonly Role[] | "everyone";
-  build: Build;
-  public?: boolean;
-}
-
-const EVERY_MEMBER: Role[] = ["contributor", "voter", "editor", "admin"];
-const EDITORS: Role[] = ["editor", "admin"];
+import { EDITORS, EVERY_MEMBER, type MatrixEntry, type World } from "../security/roles";
 
 // One release per world, published by the admin the first time a route needs one.
 const published = new WeakMap<World, Promise<string>>();
@@ -32,12 +17,16 @@ function release(t: TestApp, w: World): Promise<string> {
   return version;
 }
 
-const read = (suffix: string): Entry => ({
+const read = (suffix: string): MatrixEntry => ({
   allowed: EVERY_MEMBER,
   build: async (w, t) => ({ method: "GET", url: `/api/standards/${w.standard.slug}/releases/${await release(t, w)}${suffix}` }),
 });
 
-export const RELEASE_MATRIX: Record<string, Entry> = {
+/**
+ * Authorization-matrix entries for the release routes, merged into the matrix. The world's
+ * standard is members-only, so reading its releases is a right of its members (and admins).
+ */
+export const RELEASE_MATRIX: Record<string, MatrixEntry> = {
   "GET /api/schemas/release-v1.json": { allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/schemas/release-v1.json" }) },
   "GET /api/keys": { allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/keys" }) },
   "POST /api/standards/:slug/releases": {

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import WebSocket from "ws";
-import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMember, databaseKinds, makeUser, snapshotTables, startTestApp, unique, type TestApp } from "../helper";
-import { buildWorld, ROLES, type Role, type World } from "./roles";
+import { ADMIN, buildWorld, EDITORS, EVERY_MEMBER, ROLES, SIGNED_IN, worldSection, type MatrixEntry, type Role, type World } from "./roles";
 import { WORKFLOW_MATRIX } from "../workflow/matrix";
 import { RELEASE_MATRIX } from "../releases/matrix";
 
@@ -13,27 +12,7 @@ import { RELEASE_MATRIX } from "../releases/matrix";
  * so a new route cannot escape it: for each route and each role, the expected outcome, and
  * proof that a refusal changed nothing stored.
  */
-type Build = (w: World, t: TestApp, role: Role) => Promise<InjectOptions> | InjectOptions;
-interface Entry {
-  /** Roles that succeed (2xx). Everyone else is refused with 401, 403 or 404. */
-  allowed: readonly Role[] | "everyone";
-  build: Build;
-  /** Routes whose answer does not depend on the caller (login, health). */
-  public?: boolean;
-}
-
-const EVERY_MEMBER: Role[] = ["contributor", "voter", "editor", "admin"];
-const EDITORS: Role[] = ["editor", "admin"];
-const ADMIN: Role[] = ["admin"];
-const SIGNED_IN: Role[] = ["nonMember", "contributor", "otherContributor", "voter", "editor", "otherEditor", "admin"];
-
-async function section(t: TestApp, w: World) {
-  const admin = w.users.admin;
-  const res = await t.app.inject({ method: "POST", url: `/api/standards/${w.standard.slug}/sections`, headers: admin.auth, payload: { label: unique("S"), title: "A section" } });
-  return res.json() as { id: string };
-}
-
-export const MATRIX: Record<string, Entry> = {
+export const MATRIX: Record<string, MatrixEntry> = {
   "GET /api/health": { allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/health" }) },
   "GET /api/openapi.json": { allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/openapi.json" }) },
   "POST /api/auth/login": {
@@ -84,7 +63,7 @@ export const MATRIX: Record<string, Entry> = {
   "GET /api/standards/:slug/sections": { allowed: EVERY_MEMBER, build: (w) => ({ method: "GET", url: `/api/standards/${w.standard.slug}/sections` }) },
   "GET /api/standards/:slug/sections/:id": {
     allowed: EVERY_MEMBER,
-    build: async (w, t) => ({ method: "GET", url: `/api/standards/${w.standard.slug}/sections/${(await section(t, w)).id}` }),
+    build: async (w, t) => ({ method: "GET", url: `/api/standards/${w.standard.slug}/sections/${(await worldSection(t, w))}` }),
   },
   "POST /api/standards/:slug/sections": {
     allowed: EDITORS,
@@ -92,11 +71,11 @@ export const MATRIX: Record<string, Entry> = {
   },
   "PATCH /api/standards/:slug/sections/:id": {
     allowed: EDITORS,
-    build: async (w, t) => ({ method: "PATCH", url: `/api/standards/${w.standard.slug}/sections/${(await section(t, w)).id}`, payload: { title: "Retitled" } }),
+    build: async (w, t) => ({ method: "PATCH", url: `/api/standards/${w.standard.slug}/sections/${(await worldSection(t, w))}`, payload: { title: "Retitled" } }),
   },
   "DELETE /api/standards/:slug/sections/:id": {
     allowed: EDITORS,
-    build: async (w, t) => ({ method: "DELETE", url: `/api/standards/${w.standard.slug}/sections/${(await section(t, w)).id}` }),
+    build: async (w, t) => ({ method: "DELETE", url: `/api/standards/${w.standard.slug}/sections/${(await worldSection(t, w))}` }),
   },
   ...WORKFLOW_MATRIX,
   ...RELEASE_MATRIX,
@@ -159,7 +138,7 @@ describe.each(databaseKinds)("authorization matrix on %s", (kind) => {
       if (!apiRoutes(t).includes(route)) throw new Error(`${route} is in the matrix but not on the app`);
       if (!t.app.server.listening) await t.app.listen({ port: 0, host: "127.0.0.1" });
       const port = (t.app.server.address() as AddressInfo).port;
-      const room = `draft.${(await section(t, w)).id}`;
+      const room = `draft.${(await worldSection(t, w))}`;
       for (const role of ROLES) {
         const query = role === "anonymous" ? "" : `?token=${encodeURIComponent(w.users[role].token)}`;
         const outcome = await new Promise<number>((resolve, reject) => {

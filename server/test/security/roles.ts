@@ -1,7 +1,12 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, InjectOptions } from "fastify";
 import type { Kysely } from "kysely";
 import type { Database } from "../../src/db/database";
-import { addMember, makeStandard, makeUser, type TestUser } from "../helper";
+import { addMember, makeStandard, makeUser, unique, type TestApp, type TestUser } from "../helper";
+
+/*
+ * The authorization matrix's vocabulary, shared by its parts (test/security, test/workflow,
+ * test/releases): the roles it tries, the world they act in, and the shape of one route's entry.
+ */
 
 /** Every kind of caller the authorization matrix tries on every route. */
 export const ROLES = [
@@ -54,4 +59,29 @@ export async function buildWorld(app: FastifyInstance, db: Kysely<Database>): Pr
     users,
     headers: (role) => (role === "anonymous" ? {} : users[role].auth),
   };
+}
+
+/** The groups of roles that routes allow, by what the roles have in common in the world. */
+export const EVERY_MEMBER: readonly Role[] = ["contributor", "voter", "editor", "admin"];
+export const EDITORS: readonly Role[] = ["editor", "admin"];
+export const ADMIN: readonly Role[] = ["admin"];
+export const SIGNED_IN: readonly Role[] = ["nonMember", "contributor", "otherContributor", "voter", "editor", "otherEditor", "admin"];
+
+/** The request to try a route with, made afresh for each role; the role's credentials are added to it. */
+export type BuildRequest = (w: World, t: TestApp, role: Role) => Promise<InjectOptions> | InjectOptions;
+
+/** One route's entry in the authorization matrix. */
+export interface MatrixEntry {
+  /** Roles that succeed (2xx). Everyone else is refused with 401, 403 or 404. */
+  allowed: readonly Role[] | "everyone";
+  build: BuildRequest;
+  /** Routes whose answer does not depend on the caller (login, health). */
+  public?: boolean;
+}
+
+/** A new section of the world's members-only standard, made by the admin; returns its id. */
+export async function worldSection(t: TestApp, w: World): Promise<string> {
+  const res = await t.app.inject({ method: "POST", url: `/api/standards/${w.standard.slug}/sections`, headers: w.users.admin.auth, payload: { label: unique("S"), title: "A section" } });
+  if (res.statusCode !== 201) throw new Error(`making a section for the matrix failed: ${res.statusCode} ${res.body}`);
+  return res.json<{ id: string }>().id;
 }

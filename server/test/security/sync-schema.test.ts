@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { BODY_FIELD } from "@codewright/shared";
-import type { StandardRow } from "../../src/db/tables/standards";
-import { addMember, databaseKinds, makeStandard, makeUser, startTestApp, type TestApp, type TestUser } from "../helper";
-import { connectClient, frameKind, frames, listenSync, logRowCount, makeSection, rawSocket, storedBodyXml, waitFor, type Client } from "../sync/helpers";
+import { databaseKinds } from "../helper";
+import { connectClient, frameKind, frames, logRowCount, makeSection, rawSocket, storedBodyXml, waitFor } from "../sync/helpers";
+import { syncSuite } from "./sync-suite";
 
 /**
  * A stock Yjs client can write any Yjs content, not only what the editor makes. Content outside the
@@ -11,29 +11,12 @@ import { connectClient, frameKind, frames, listenSync, logRowCount, makeSection,
  * unreadable (every read, diff and release of the standard parses the body with the schema).
  */
 describe.each(databaseKinds)("sync updates outside the section schema (%s)", (kind) => {
-  let t: TestApp;
-  let base: string;
-  let standard: StandardRow;
-  let editor: TestUser;
-  const clients: Client[] = [];
-
-  beforeAll(async () => {
-    t = await startTestApp(kind);
-    base = await listenSync(t.app);
-    standard = await makeStandard(t.db, { isPublic: false });
-    editor = await makeUser(t.db);
-    await addMember(t.app, standard, editor, "editor");
-  });
-
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await t?.close();
-  });
+  const suite = syncSuite(kind);
 
   /** An update made by `change` on a copy of the room's stored document. */
   async function updateOn(room: string, change: (body: Y.XmlFragment, doc: Y.Doc) => void): Promise<Uint8Array> {
     const doc = new Y.Doc({ gc: false });
-    const rows = await t.db.selectFrom("room_updates").select("data").where("room", "=", room).orderBy("seq").execute();
+    const rows = await suite.t.db.selectFrom("room_updates").select("data").where("room", "=", room).orderBy("seq").execute();
     for (const r of rows) Y.applyUpdate(doc, r.data);
     const before = Y.encodeStateVector(doc);
     doc.transact(() => change(doc.getXmlFragment(BODY_FIELD), doc));
@@ -89,15 +72,15 @@ describe.each(databaseKinds)("sync updates outside the section schema (%s)", (ki
 
   for (const [what, change] of cases) {
     it(`refuses ${what} with 1003 and leaves the section readable`, async () => {
-      const room = await makeSection(t.db, standard, "Readable text.");
-      const section = await t.db.selectFrom("sections").select("id").where("room", "=", room).executeTakeFirstOrThrow();
-      const watcher = connectClient(base, room, { token: editor.token });
-      clients.push(watcher);
+      const room = await makeSection(suite.t.db, suite.standard, "Readable text.");
+      const section = await suite.t.db.selectFrom("sections").select("id").where("room", "=", room).executeTakeFirstOrThrow();
+      const watcher = connectClient(suite.base, room, { token: suite.editor.token });
+      suite.clients.push(watcher);
       await watcher.synced();
-      const rows = await logRowCount(t.db, room);
-      const stored = await storedBodyXml(t.db, room);
+      const rows = await logRowCount(suite.t.db, room);
+      const stored = await storedBodyXml(suite.t.db, room);
 
-      const raw = await rawSocket(base, room, { token: editor.token });
+      const raw = await rawSocket(suite.base, room, { token: suite.editor.token });
       raw.send(frames.update(await updateOn(room, change)));
       // A sync step 1 after it: an answer before any close means the update was taken.
       raw.send(frames.syncStep1(new Y.Doc()));
@@ -109,18 +92,18 @@ describe.each(databaseKinds)("sync updates outside the section schema (%s)", (ki
       expect(answered, "the update was accepted").toBe(false);
       expect(closed!.code).toBe(1003);
       expect(closed!.reason).toMatch(/^malformed_message/);
-      await waitFor(() => t.app.sync.roomStats(room)?.pending === 0, "settled");
-      expect(await logRowCount(t.db, room)).toBe(rows);
-      expect(await storedBodyXml(t.db, room)).toBe(stored);
-      const read = await t.app.inject({ url: `/api/standards/${standard.slug}/sections/${section.id}`, headers: editor.auth });
+      await waitFor(() => suite.t.app.sync.roomStats(room)?.pending === 0, "settled");
+      expect(await logRowCount(suite.t.db, room)).toBe(rows);
+      expect(await storedBodyXml(suite.t.db, room)).toBe(stored);
+      const read = await suite.t.app.inject({ url: `/api/standards/${suite.standard.slug}/sections/${section.id}`, headers: suite.editor.auth });
       expect(read.statusCode, read.body).toBe(200);
     });
   }
 
   it("accepts what the editor writes: nested blocks, lists, marks, safe links and cross-references", async () => {
-    const room = await makeSection(t.db, standard, "Readable text.");
-    const section = await t.db.selectFrom("sections").select("id").where("room", "=", room).executeTakeFirstOrThrow();
-    const raw = await rawSocket(base, room, { token: editor.token });
+    const room = await makeSection(suite.t.db, suite.standard, "Readable text.");
+    const section = await suite.t.db.selectFrom("sections").select("id").where("room", "=", room).executeTakeFirstOrThrow();
+    const raw = await rawSocket(suite.base, room, { token: suite.editor.token });
     const update = await updateOn(room, (body) => {
       const note = new Y.XmlElement("note");
       note.insert(0, [paragraphWith("A note.")]);
@@ -140,10 +123,10 @@ describe.each(databaseKinds)("sync updates outside the section schema (%s)", (ki
       text.format(8, 4, { link: { href: "https://example.org/", title: null } });
     });
     raw.send(frames.update(update));
-    await waitFor(() => t.app.sync.roomStats(room)?.lastSeq === "2", "stored");
+    await waitFor(() => suite.t.app.sync.roomStats(room)?.lastSeq === "2", "stored");
     expect(raw.ws.readyState).toBe(raw.ws.OPEN);
     raw.ws.close();
-    const read = await t.app.inject({ url: `/api/standards/${standard.slug}/sections/${section.id}`, headers: editor.auth });
+    const read = await suite.t.app.inject({ url: `/api/standards/${suite.standard.slug}/sections/${section.id}`, headers: suite.editor.auth });
     expect(read.statusCode, read.body).toBe(200);
     expect(JSON.stringify(read.json().content)).toContain("https://example.org/");
   });

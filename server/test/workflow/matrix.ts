@@ -2,24 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { InjectOptions } from "fastify";
 import type { TestApp } from "../helper";
 import { unique } from "../helper";
-import type { Role, World } from "../security/roles";
+import { EDITORS, EVERY_MEMBER, SIGNED_IN, worldSection, type MatrixEntry, type Role, type World } from "../security/roles";
 
-/**
- * Authorization-matrix entries for the revision workflow's routes, merged into the matrix.
- * The world's contributor authors every proposal; each build makes a fresh one in the state
- * the route needs, so every role meets the same situation.
- */
-type Build = (w: World, t: TestApp, role: Role) => Promise<InjectOptions> | InjectOptions;
-interface Entry {
-  allowed: readonly Role[] | "everyone";
-  build: Build;
-  public?: boolean;
-}
-
-const EVERY_MEMBER: Role[] = ["contributor", "voter", "editor", "admin"];
-const EDITORS: Role[] = ["editor", "admin"];
-const SIGNED_IN: Role[] = ["nonMember", "contributor", "otherContributor", "voter", "editor", "otherEditor", "admin"];
-const AUTHOR: Role[] = ["contributor"];
+// The world's contributor authors every proposal these entries make.
+const AUTHOR: readonly Role[] = ["contributor"];
 
 async function ok(t: TestApp, options: InjectOptions): Promise<any> {
   const res = await t.app.inject(options);
@@ -27,20 +13,16 @@ async function ok(t: TestApp, options: InjectOptions): Promise<any> {
   return res.json();
 }
 
-async function section(t: TestApp, w: World): Promise<string> {
-  return (await ok(t, { method: "POST", url: `/api/standards/${w.standard.slug}/sections`, headers: w.users.admin.auth, payload: { label: unique("S"), title: "A section" } })).id;
-}
-
 /** A proposal by the contributor, in `state`, with one section of the standard in its outline. */
 async function proposal(t: TestApp, w: World, state: "draft" | "open" = "draft"): Promise<{ id: string; sectionId: string }> {
-  const sectionId = await section(t, w);
+  const sectionId = await worldSection(t, w);
   const { id } = await ok(t, { method: "POST", url: `/api/standards/${w.standard.slug}/proposals`, headers: w.users.contributor.auth, payload: { title: "Change" } });
   if (state === "open") await ok(t, { method: "POST", url: `/api/proposals/${id}/submit`, headers: w.users.contributor.auth });
   return { id, sectionId };
 }
 
 async function thread(t: TestApp, w: World, state: "open" | "resolved" = "open"): Promise<string> {
-  const sectionId = await section(t, w);
+  const sectionId = await worldSection(t, w);
   const created = await ok(t, {
     method: "POST",
     url: "/api/comments",
@@ -51,7 +33,12 @@ async function thread(t: TestApp, w: World, state: "open" | "resolved" = "open")
   return created.id;
 }
 
-export const WORKFLOW_MATRIX: Record<string, Entry> = {
+/**
+ * Authorization-matrix entries for the revision workflow's routes, merged into the matrix.
+ * The world's contributor authors every proposal; each build makes a fresh one in the state
+ * the route needs, so every role meets the same situation.
+ */
+export const WORKFLOW_MATRIX: Record<string, MatrixEntry> = {
   "POST /api/standards/:slug/proposals": {
     allowed: EVERY_MEMBER,
     build: (w) => ({ method: "POST", url: `/api/standards/${w.standard.slug}/proposals`, payload: { title: "Matrix", rationale: "Why." } }),
@@ -122,7 +109,7 @@ export const WORKFLOW_MATRIX: Record<string, Entry> = {
   "GET /api/proposals/:id/preview": { allowed: EVERY_MEMBER, build: async (w, t) => ({ method: "GET", url: `/api/proposals/${(await proposal(t, w)).id}/preview` }) },
   "POST /api/comments": {
     allowed: EVERY_MEMBER,
-    build: async (w, t) => ({ method: "POST", url: "/api/comments", payload: { target: { kind: "section", standard: w.standard.slug, section: await section(t, w) }, body: "Hello." } }),
+    build: async (w, t) => ({ method: "POST", url: "/api/comments", payload: { target: { kind: "section", standard: w.standard.slug, section: await worldSection(t, w) }, body: "Hello." } }),
   },
   "GET /api/comments": { allowed: EVERY_MEMBER, build: (w) => ({ method: "GET", url: `/api/comments?standard=${w.standard.slug}` }) },
   "POST /api/comments/:id/replies": {
