@@ -28,7 +28,7 @@ export class ProposalPage {
   preview: Loadable<ProposalPreview> = $state({ value: null, problem: null, loading: false });
 
   /** The proposal's outline as it would be: deleted sections left out, for numbers and cross-references. */
-  readonly outline: Outline = $derived(new Outline(this.detail?.sections.filter((s) => s.change !== "deleted") ?? []));
+  readonly outline: Outline<ProposalSection> = $derived(Outline.fromList(this.detail?.sections.filter((s) => s.change !== "deleted") ?? []));
   /** Sections the proposal changes in any way. */
   readonly changed: ProposalSection[] = $derived(this.detail?.sections.filter((s) => s.change !== "unchanged") ?? []);
 
