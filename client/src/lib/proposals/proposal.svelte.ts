@@ -42,6 +42,20 @@ export class ProposalPage {
     return this.detail?.sections.find((s) => s.id === id);
   }
 
+  /** The page of the proposal last shown: undefined before the first, null for its own page, else a section's id. */
+  #shown: string | null | undefined = undefined;
+
+  /**
+   * Loads the proposal when the reader opens one of its pages (its own, or one of its
+   * sections) other than the one last shown, so what others changed meanwhile (text, votes,
+   * state) shows; the first call is the first load. Showing the same page again reads nothing.
+   */
+  show(sectionId: string | null): void {
+    if (this.#shown === sectionId) return;
+    this.#shown = sectionId;
+    void this.load();
+  }
+
   /** Loads the proposal, then its diff and preview. Never throws: a failure shows in `status`. */
   async load(): Promise<void> {
     try {
