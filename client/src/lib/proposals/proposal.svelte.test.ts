@@ -96,4 +96,32 @@ describe("ProposalPage", () => {
     expect(await page.fork(A)).toBe(`proposal.${ID}.${A}`);
     expect(page.section(A)?.forked).toBe(true);
   });
+
+  it("reads the proposal again when the reader opens another of its pages, not when the same one is shown again", async () => {
+    let reads = 0;
+    const api = new ApiClient({
+      fetch: async (url) => {
+        if (url.endsWith("/diff")) return json(200, diff);
+        if (url.endsWith("/preview")) return json(200, { diff, conflicts: [] });
+        reads++;
+        return json(200, detail());
+      },
+    });
+    const page = new ProposalPage(api, ID);
+    const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
+    page.show(A);
+    await settled();
+    expect(reads).toBe(1);
+    expect(page.status).toBe("ready");
+    page.show(A);
+    await settled();
+    expect(reads).toBe(1);
+    page.show(null);
+    await settled();
+    expect(reads).toBe(2);
+    page.show(null);
+    page.show(B);
+    await settled();
+    expect(reads).toBe(3);
+  });
 });

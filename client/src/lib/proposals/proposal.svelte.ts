@@ -28,7 +28,7 @@ export class ProposalPage {
   preview: Loadable<ProposalPreview> = $state({ value: null, problem: null, loading: false });
 
   /** The proposal's outline as it would be: deleted sections left out, for numbers and cross-references. */
-  readonly outline: Outline = $derived(new Outline(this.detail?.sections.filter((s) => s.change !== "deleted") ?? []));
+  readonly outline: Outline<ProposalSection> = $derived(Outline.fromList(this.detail?.sections.filter((s) => s.change !== "deleted") ?? []));
   /** Sections the proposal changes in any way. */
   readonly changed: ProposalSection[] = $derived(this.detail?.sections.filter((s) => s.change !== "unchanged") ?? []);
 
@@ -40,6 +40,20 @@ export class ProposalPage {
   /** The section with this id in the proposal (deleted ones included), or undefined. */
   section(id: string): ProposalSection | undefined {
     return this.detail?.sections.find((s) => s.id === id);
+  }
+
+  /** The page of the proposal last shown: undefined before the first, null for its own page, else a section's id. */
+  #shown: string | null | undefined = undefined;
+
+  /**
+   * Loads the proposal when the reader opens one of its pages (its own, or one of its
+   * sections) other than the one last shown, so what others changed meanwhile (text, votes,
+   * state) shows; the first call is the first load. Showing the same page again reads nothing.
+   */
+  show(sectionId: string | null): void {
+    if (this.#shown === sectionId) return;
+    this.#shown = sectionId;
+    void this.load();
   }
 
   /** Loads the proposal, then its diff and preview. Never throws: a failure shows in `status`. */
