@@ -28,7 +28,8 @@ export type RoomResolvers = Readonly<Record<RoomKind, RoomResolver>>;
 /**
  * Every source of state points (seqs at which a feature rebuilds a room's state from its log, so
  * compaction must not merge rows across them): `proposalBases`, the draft seqs active proposals
- * forked from. A record, so that a source left out does not compile.
+ * forked from. A record, so that a source left out does not compile. A feature records each of
+ * its points with `roomLastSeq` in the transaction that makes it a point.
  */
 export type StatePointSources = Readonly<Record<"proposalBases", StatePoints>>;
 
