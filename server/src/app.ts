@@ -12,13 +12,16 @@ import { OutlineCache } from "./domain/outline-cache";
 import { errorsPlugin } from "./http/plugins/errors";
 import { authPlugin } from "./http/plugins/auth";
 import { clientPlugin } from "./http/plugins/client";
+import { syncPlugin } from "./http/plugins/sync";
+import { activeBaseSeqs, proposalRoomGrant } from "./domain/proposals";
+import { draftRoomGrant } from "./domain/room-grants";
+import { SyncService } from "./sync";
 import healthRoutes from "./http/routes/health";
 import authRoutes from "./http/routes/auth";
 import userRoutes from "./http/routes/users";
 import standardRoutes from "./http/routes/standards";
 import sectionRoutes from "./http/routes/sections";
 import importRoutes from "./http/routes/import";
-import { syncPlugin } from "./sync";
 import releaseRoutes from "./http/routes/releases";
 import proposalRoutes from "./http/routes/proposals";
 import commentRoutes from "./http/routes/comments";
@@ -104,6 +107,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   await app.register(authPlugin, { ctx, allowedOrigins: config.allowedOrigins });
+  // Every room kind and state point source is named here: the options are records of required
+  // entries, so a kind left out does not compile.
+  const sync = new SyncService({
+    ctx,
+    database,
+    config,
+    log: app.log,
+    rooms: { draft: draftRoomGrant, proposal: proposalRoomGrant },
+    statePoints: { proposalBases: activeBaseSeqs },
+  });
+  await app.register(syncPlugin, { sync, ctx, allowedOrigins: config.allowedOrigins });
 
   const routeOptions = { ctx, config };
   await app.register(healthRoutes, { ...routeOptions, databaseKind: database.kind });
@@ -113,7 +127,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sectionRoutes, routeOptions);
   await app.register(importRoutes, routeOptions);
   await app.register(releaseRoutes, routeOptions);
-  await app.register(syncPlugin, { ctx, config, database });
   await app.register(proposalRoutes, routeOptions);
   await app.register(commentRoutes, routeOptions);
   await app.register(activityRoutes, routeOptions);

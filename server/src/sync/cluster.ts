@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { FastifyBaseLogger } from "fastify";
 import pg from "pg";
 import type { DatabaseHandle } from "../db/connect";
 import { parseRoomLogNotice, roomLogChannel, type RoomLogNotice } from "../domain/room-log";
+import type { SyncLogger } from "./log";
 
 /** An access change that closes connections, as forwarded between processes. */
 export type AccessNotice =
@@ -59,7 +59,7 @@ function parseAccessNotice(payload: string | undefined, self: string): AccessNot
 }
 
 /** The cluster link for the database: PostgreSQL (many processes) or PGlite (this process alone). */
-export function createCluster(database: DatabaseHandle, handlers: ClusterHandlers, log: FastifyBaseLogger): Cluster {
+export function createCluster(database: DatabaseHandle, handlers: ClusterHandlers, log: SyncLogger): Cluster {
   if (database.pool) return new PostgresCluster(database.pool, database.schema, handlers, log);
   return new PGliteCluster(database, handlers);
 }
@@ -108,7 +108,7 @@ class PostgresCluster implements Cluster {
     private readonly pool: pg.Pool,
     private readonly schema: string,
     private readonly handlers: ClusterHandlers,
-    private readonly log: FastifyBaseLogger,
+    private readonly log: SyncLogger,
   ) {}
 
   async start(): Promise<void> {

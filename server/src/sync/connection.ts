@@ -1,8 +1,8 @@
-import type { FastifyBaseLogger } from "fastify";
 import type { RawData, WebSocket } from "ws";
 import type { Limits } from "../config";
-import type { RoomRights } from "../domain/access";
+import type { RoomRights } from "../domain/room-grants";
 import type { PresenceIdentity, PresenceMember } from "./awareness";
+import type { SyncLogger } from "./log";
 import { awarenessFrame, decodeMessage, encodeAwarenessUpdate, syncStep1Frame, type IncomingMessage } from "./protocol";
 import { fallingBehind, internalError, malformed, readOnly, SyncRefusal } from "./refusals";
 import type { Room } from "./room";
@@ -47,7 +47,7 @@ export class Connection implements PresenceMember {
     readonly room: Room,
     readonly ticket: Ticket,
     private readonly limits: Limits,
-    private readonly log: FastifyBaseLogger,
+    private readonly log: SyncLogger,
   ) {
     ws.on("message", (data, isBinary) => this.onMessage(data, isBinary));
     ws.on("close", () => this.onClosed());

@@ -1,28 +1,27 @@
 import * as Y from "yjs";
-import type { FastifyBaseLogger } from "fastify";
 import type { Kysely } from "kysely";
 import type { WebSocket } from "ws";
 import type { Limits, SyncSettings } from "../config";
 import type { Database } from "../db/database";
-import { DomainError, invalid, unavailable } from "../domain/errors";
 import { compactRoom, readRoomState, readUpdatesSince, saveRoomSnapshot, type StatePoints, type StoredRoomState } from "../domain/room-log";
 import { Presence } from "./awareness";
+import type { SyncLogger } from "./log";
 import { syncStep2Frame } from "./protocol";
 import { Connection, type Ticket } from "./connection";
 import { fanOut, type Delivery } from "./fanout";
 import { SerialQueue, type LogWriter } from "./persistence";
 import { isEmptyStateVector, RoomDocument } from "./room-document";
-import { fallingBehind, savingPaused, shuttingDown, SyncRefusal } from "./refusals";
+import { fallingBehind, savingPaused, shuttingDown, type SyncRefusal } from "./refusals";
 import { carriesNews, Staging, type StageResult } from "./validation";
 
 /**
  * Where a change to a room's document came from: the `origin` of its Yjs transaction.
  * Changes are stored before they are applied, so no origin is ever stored again; an observer of
- * the document can tell a client's edit from a server write or a row read from the log.
+ * the document can tell a client's edit from a row read from the log. Server writes (a merged
+ * proposal, an import) are appended to the log and reach the room as log rows.
  */
 export type RoomOrigin =
   | { kind: "client"; connection: Connection }
-  | { kind: "server"; authorId: string | null }
   /** Rows read from the log: at load, from other processes, or appended directly. */
   | { kind: "log" };
 
@@ -33,7 +32,7 @@ export interface RoomContext {
   db: Kysely<Database>;
   limits: Limits;
   settings: SyncSettings;
-  log: FastifyBaseLogger;
+  log: SyncLogger;
   /** Seqs at which other features rebuild a room's state; compaction keeps them exact. */
   statePoints: StatePoints;
   /** Stores each room's batches (shared, so one statement can carry several rooms). */
@@ -58,7 +57,6 @@ interface PendingUpdate {
   authorId: string | null;
   origin: RoomOrigin;
   from: Connection | null;
-  settle?: { resolve(): void; reject(err: Error): void };
 }
 
 const RECOVERY_FIRST_MS = 200;
@@ -250,27 +248,6 @@ export class Room {
     return result.kind;
   }
 
-  /**
-   * A change made by the server (a merge, an editorial edit): validated, stored with its author and
-   * sent to every client, like a client's. Resolves once stored and sent. Throws DomainError:
-   * 400 `invalid_update`, 413 `document_too_large`, 503 `saving_paused`.
-   */
-  async submit(update: Uint8Array, authorId: string | null): Promise<void> {
-    let result: StageResult;
-    try {
-      this.assertAccepting();
-      result = this.#staging.stage(update);
-    } catch (err) {
-      if (err instanceof SyncRefusal) throw toDomainError(err);
-      throw err;
-    }
-    if (result.kind === "unchanged") return;
-    if (result.kind === "missing") throw invalid("invalid_update", "The update builds on content this room does not have.");
-    await new Promise<void>((resolve, reject) => {
-      this.enqueue({ update: result.update, authorId, origin: { kind: "server", authorId }, from: null, settle: { resolve, reject } });
-    });
-  }
-
   /** Hears that the log holds rows up to `seq` (from any process); reads them unless already applied. */
   notice(seq: bigint): void {
     if (seq > this.#noticedSeq) this.#noticedSeq = seq;
@@ -377,7 +354,6 @@ export class Room {
     this.#logRows += stored.rows + stored.earlier.length;
     this.#rowsSinceCompaction += stored.rows + stored.earlier.length;
     fanOut(this.connections, deliveries, (c, frame) => c.send(frame));
-    for (const p of batch) p.settle?.resolve();
     this.armUnload();
     this.maybeCompact();
   }
@@ -391,8 +367,6 @@ export class Room {
     // Nothing dropped here was acknowledged: it was neither applied nor sent. The clients still
     // hold it and send it again when they reconnect.
     this.#staging.reset();
-    const paused = new DomainError("saving_paused", "Saving is paused: the database cannot be written. Try again shortly.", 503);
-    for (const p of dropped) p.settle?.reject(paused);
     for (const c of [...this.connections]) c.close(savingPaused());
     if (this.#state === "paused") this.scheduleRecovery();
   }
@@ -484,18 +458,5 @@ export class Room {
   private cancelUnload(): void {
     if (this.#unloadTimer) clearTimeout(this.#unloadTimer);
     this.#unloadTimer = null;
-  }
-}
-
-function toDomainError(refusal: SyncRefusal): DomainError {
-  switch (refusal.id) {
-    case "saving_paused":
-      return unavailable("saving_paused", "Saving is paused: the database cannot be written. Try again shortly.");
-    case "going_away":
-      return unavailable("room_closing", "The room is closing. Try again.");
-    case "document_too_large":
-      return new DomainError("document_too_large", refusal.message, 413);
-    default:
-      return invalid("invalid_update", refusal.message);
   }
 }

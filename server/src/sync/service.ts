@@ -1,17 +1,17 @@
-import type { FastifyBaseLogger } from "fastify";
 import type { WebSocket } from "ws";
 import type { Config } from "../config";
 import type { DatabaseHandle } from "../db/connect";
 import type { Actor } from "../domain/auth";
-import type { StatePoints } from "../domain/room-log";
 import type { AccessEventMap, DomainContext } from "../domain/context";
 import { notFound, unauthenticated } from "../domain/errors";
+import type { RoomResolvers, StatePointSources } from "../domain/room-grants";
 import { colorFor } from "./awareness";
 import { createCluster, type AccessNotice, type Cluster } from "./cluster";
 import type { Connection, Ticket } from "./connection";
+import type { SyncLogger } from "./log";
 import { SharedLogWriter } from "./persistence";
 import { RoomRegistry } from "./registry";
-import { RoomResolvers } from "./resolvers";
+import { resolveRoom } from "./resolvers";
 import { accessChanged, sessionEnded } from "./refusals";
 import type { Room, RoomStats } from "./room";
 
@@ -36,17 +36,20 @@ export interface SyncServiceOptions {
   ctx: DomainContext;
   database: DatabaseHandle;
   config: Config;
-  log: FastifyBaseLogger;
+  log: SyncLogger;
+  /** Every room kind and who may do what in its rooms. */
+  rooms: RoomResolvers;
+  /** Every source of seqs that compaction must keep exact. */
+  statePoints: StatePointSources;
 }
 
 /**
  * Live co-editing for the whole process: admits connections to rooms, keeps rooms in step with
- * other processes, closes connections whose rights changed, and lets server code write to rooms.
+ * other processes, and closes connections whose rights changed. Server writes (merges, imports)
+ * go to the log; rooms hear of them like of any other process's rows.
  */
 export class SyncService {
-  /** Room kinds and their rights; features add theirs with `resolvers.register`. */
-  readonly resolvers = new RoomResolvers();
-  readonly #statePoints: StatePoints[] = [];
+  readonly #rooms: RoomResolvers;
   readonly #registry: RoomRegistry;
   readonly #cluster: Cluster;
   readonly #ctx: DomainContext;
@@ -67,12 +70,14 @@ export class SyncService {
 
   constructor(private readonly options: SyncServiceOptions) {
     this.#ctx = options.ctx;
+    this.#rooms = options.rooms;
+    const statePoints = Object.values(options.statePoints);
     this.#registry = new RoomRegistry({
       db: options.ctx.db,
       limits: options.config.limits,
       settings: options.config.sync,
       log: options.log,
-      statePoints: async (db, room) => (await Promise.all(this.#statePoints.map((source) => source(db, room)))).flat(),
+      statePoints: async (db, room) => (await Promise.all(statePoints.map((source) => source(db, room)))).flat(),
       writer: new SharedLogWriter(options.ctx.db),
     });
     this.#cluster = createCluster(
@@ -101,22 +106,13 @@ export class SyncService {
   }
 
   /**
-   * Adds a source of state points: seqs at which a feature rebuilds a room's state from its log
-   * (a proposal's base). Compaction never merges rows across one. Record each point with
-   * `roomLastSeq` in the recording transaction.
-   */
-  addStatePoints(source: StatePoints): void {
-    this.#statePoints.push(source);
-  }
-
-  /**
    * The checks made before a websocket upgrade completes. `actor` is null for the anonymous.
    * Throws DomainError: 404 `not_found` (no such room, or one the actor may not see), 401 when
    * signing in would help, 503 when the room cannot take the connection now.
    */
   async admit(roomName: string, actor: Actor | null): Promise<Admission> {
     const epoch = this.#epoch;
-    const grant = await this.resolvers.resolve(this.#ctx.db, roomName, actor);
+    const grant = await resolveRoom(this.#rooms, this.#ctx.db, roomName, actor);
     if (!grant) throw notFound("room");
     if (!grant.rights.read) {
       if (!actor) throw unauthenticated("Sign in to open this section.");
@@ -142,21 +138,6 @@ export class SyncService {
       return connection;
     } finally {
       admission.release();
-    }
-  }
-
-  /**
-   * Writes `update` to a room as the server (a merged proposal, an editorial edit): validated,
-   * stored with `authorId`, and sent to the room's clients in every process. Resolves once stored.
-   * Throws DomainError: 400 `invalid_update`, 413 `document_too_large`, 503 `saving_paused`.
-   */
-  async applyServerUpdate(roomName: string, update: Uint8Array, authorId: string | null): Promise<void> {
-    const room = await this.#registry.open(roomName);
-    const release = room.reserve();
-    try {
-      await room.submit(update, authorId);
-    } finally {
-      release();
     }
   }
 

@@ -1,18 +1,19 @@
 import type { Kysely } from "kysely";
 import type { Database, Db } from "../../db/database";
 import type { Actor } from "../auth";
-import { presenceRole, proposalRoomRights, standardAccess, type PresenceRole, type RoomRights } from "../access";
+import { presenceRole, proposalRoomRights, standardAccess } from "../access";
+import type { RoomGrant } from "../room-grants";
 import { forkSection, parseProposalRoom } from "./rooms";
 
 /**
- * Who may open `proposal.<proposalId>.<sectionId>`, for the sync server's room resolver.
+ * Who may open `proposal.<proposalId>.<sectionId>`: the resolver of the `proposal` room kind.
  * - The proposal's author and co-authors write while it is a draft; opening the room to write
  *   forks it from the base first (copy-on-write), so the first edit lands on the base text.
  * - Whoever may read the standard reads a room that exists. A room nobody forked yet does not
  *   exist (null): its text is the base text, which the proposal's diff shows.
  * Null too for a malformed name, an unknown proposal, or a section not in the proposal's outline.
  */
-export async function proposalRoomGrant(db: Db, room: string, actor: Actor | null): Promise<{ standardId: string; rights: RoomRights; role: PresenceRole } | null> {
+export async function proposalRoomGrant(db: Db, room: string, actor: Actor | null): Promise<RoomGrant | null> {
   const parsed = parseProposalRoom(room);
   if (!parsed) return null;
   const proposal = await db.selectFrom("proposals").selectAll().where("id", "=", parsed.proposalId).executeTakeFirst();
@@ -21,7 +22,7 @@ export async function proposalRoomGrant(db: Db, room: string, actor: Actor | nul
   const access = await standardAccess(db, standard, actor);
   const coAuthors = await db.selectFrom("proposal_co_authors").select("user_id").where("proposal_id", "=", proposal.id).execute();
   const rights = proposalRoomRights(access, { authorId: proposal.author_id, coAuthorIds: coAuthors.map((c) => c.user_id), state: proposal.state });
-  const grant = { standardId: standard.id, rights, role: presenceRole(access) };
+  const grant: RoomGrant = { standardId: standard.id, rights, role: presenceRole(access) };
   const forked = await db.selectFrom("proposal_rooms").select("room").where("room", "=", room).executeTakeFirst();
   if (forked) return grant;
   if (!rights.write || !proposal.outline.some((e) => e.id === parsed.sectionId)) return null;

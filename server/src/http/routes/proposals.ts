@@ -30,7 +30,6 @@ import { accessToStandard } from "../../domain/standards";
 import {
   acceptProposal,
   accessToProposal,
-  activeBaseSeqs,
   addCoAuthor,
   addProposalSection,
   castVote,
@@ -43,7 +42,6 @@ import {
   proposalDetail,
   proposalDiff,
   proposalPreview,
-  proposalRoomGrant,
   proposalSections,
   rejectProposal,
   removeCoAuthor,
@@ -70,13 +68,6 @@ async function section(ctx: DomainContext, id: string, sectionId: string, actor:
 
 /** Proposals: create and list per standard; read, edit, co-author, submit, vote, decide one. */
 export default async function proposalRoutes(app: App, { ctx }: RouteOptions) {
-  // The sync server opens `proposal.<id>.<sectionId>` rooms through this resolver, and its
-  // compaction keeps every open proposal's base exact.
-  if (app.hasDecorator("sync")) {
-    app.sync.resolvers.register("proposal", proposalRoomGrant);
-    app.sync.addStatePoints(activeBaseSeqs);
-  }
-
   app.post(
     "/api/standards/:slug/proposals",
     { schema: { tags, params: SlugParams, body: CreateProposalBody, response: responses({ 201: ProposalCreated }, 400, 401, 403, 404) } },
