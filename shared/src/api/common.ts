@@ -1,6 +1,10 @@
 import { Type, type Static } from "typebox";
+import type { ErrorCode } from "../errors";
 
-/** The body of every error response: a stable code for programs and a sentence for people. */
+/**
+ * The body of every error response: a stable code for programs and a sentence for people. The
+ * schema says string so that older clients accept codes added later; the type names them all.
+ */
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({
@@ -10,7 +14,7 @@ export const ErrorBody = Type.Object(
   },
   { $id: "ErrorBody" },
 );
-export type ErrorBody = Static<typeof ErrorBody>;
+export type ErrorBody = { error: { code: ErrorCode; message: string } };
 
 export const Uuid = Type.String({ format: "uuid" });
 /** A standard's slug: lower-case words joined by hyphens. */
