@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/database";
 import type { UserRow } from "../db/tables/users";
-import { DomainError, unauthenticated } from "./errors";
+import { invalidCredentials, unauthenticated } from "./errors";
 import { decoyHash, verifyPassword } from "./passwords";
 import { hashSecret, newSecret } from "./secrets";
 import { findUserByEmail } from "./users";
@@ -25,10 +25,7 @@ export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
 export async function login(db: Db, email: string, password: string): Promise<{ user: UserRow; sessionToken: string; expiresAt: Date }> {
   const user = await findUserByEmail(db, email);
   const ok = await verifyPassword(password, user?.password_hash ?? (await decoyHash()));
-  if (!user || !user.password_hash || !ok) {
-    throw new DomainError("invalid_credentials", "The email or password is not right.", 401);
-  }
-  if (user.disabled_at) throw new DomainError("invalid_credentials", "The email or password is not right.", 401);
+  if (!user || !user.password_hash || !ok || user.disabled_at) throw invalidCredentials();
   const sessionToken = newSecret("cws");
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
   await db.insertInto("sessions").values({ id_hash: hashSecret(sessionToken), user_id: user.id, expires_at: expiresAt }).execute();

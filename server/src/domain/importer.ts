@@ -3,7 +3,7 @@ import { parseStandardMarkdown, resolveReferences } from "@codewright/shared";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/database";
 import type { StandardRow } from "../db/tables/standards";
-import { conflict } from "./errors";
+import { standardNotEmpty } from "./errors";
 import { createSection } from "./sections";
 import { createStandard } from "./standards";
 
@@ -35,7 +35,7 @@ export async function importStandard(
     let standard = await trx.selectFrom("standards").selectAll().where("slug", "=", slug).executeTakeFirst();
     if (standard) {
       const any = await trx.selectFrom("sections").select("id").where("standard_id", "=", standard.id).executeTakeFirst();
-      if (any) throw conflict("standard_not_empty", `The standard "${slug}" already has sections; import into a new slug.`);
+      if (any) throw standardNotEmpty(slug);
     } else {
       standard = await createStandard(trx, { slug, title: parsed.title, description: parsed.description }, actorId);
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { DomainContext } from "./context";
 import type { UserRow } from "../db/tables/users";
-import { DomainError } from "./errors";
+import { invalidInvite } from "./errors";
 import { hashSecret, newSecret } from "./secrets";
 import { createUser } from "./users";
 import { hashPassword } from "./passwords";
@@ -34,7 +34,7 @@ export async function acceptInvite(ctx: DomainContext, token: string, displayNam
   return ctx.db.transaction().execute(async (trx) => {
     const invite = await trx.selectFrom("invites").selectAll().where("token_hash", "=", hashSecret(token)).forUpdate().executeTakeFirst();
     if (!invite || invite.used_at || invite.expires_at.getTime() <= Date.now()) {
-      throw new DomainError("invalid_invite", "This invite link is unknown, used or expired. Ask an admin for a new one.", 400);
+      throw invalidInvite();
     }
     const user = await createUser(trx, { email: invite.email, displayName, passwordHash, isAdmin: invite.is_admin }, invite.created_by);
     await trx.updateTable("invites").set({ used_at: new Date(), used_by: user.id }).where("id", "=", invite.id).execute();

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { contentToUpdate, docToContent, emptyContent, numberOutline, parseContent, plainText, type SectionDetail, type SectionSummary } from "@codewright/shared";
 import type { Db } from "../db/database";
 import type { SectionRow, StandardRow } from "../db/tables/standards";
-import { conflict, invalid, notFound } from "./errors";
+import { invalidMove, labelTaken, notFound } from "./errors";
 import { recordAudit } from "./audit";
 import type { DomainContext } from "./context";
 import type { OutlineCache } from "./outline-cache";
@@ -54,7 +54,7 @@ async function liveSection(db: Db, standardId: string, sectionId: string): Promi
 
 async function assertLabelFree(db: Db, standardId: string, label: string): Promise<void> {
   const taken = await db.selectFrom("sections").select("id").where("standard_id", "=", standardId).where("label", "=", label).executeTakeFirst();
-  if (taken) throw conflict("label_taken", `The label "${label}" is already used in this standard (labels are never reused). Choose another.`);
+  if (taken) throw labelTaken(label);
 }
 
 async function siblings(db: Db, standardId: string, parentId: string | null, exceptId?: string): Promise<SectionRow[]> {
@@ -122,7 +122,7 @@ export async function updateSection(db: Db, standard: StandardRow, sectionId: st
     // The new parent must exist and must not be the section itself or one of its descendants.
     let cursor: string | null = parentId;
     while (cursor !== null) {
-      if (cursor === sectionId) throw invalid("invalid_move", "A section cannot be moved inside itself.");
+      if (cursor === sectionId) throw invalidMove();
       cursor = (await liveSection(db, standard.id, cursor)).parent_id;
     }
   }

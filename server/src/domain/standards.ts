@@ -4,7 +4,7 @@ import type { Db } from "../db/database";
 import type { StandardRow } from "../db/tables/standards";
 import type { Actor } from "./auth";
 import { canRead, standardAccess, type StandardAccess } from "./access";
-import { conflict, notFound } from "./errors";
+import { notFound, slugTaken } from "./errors";
 import { recordAudit } from "./audit";
 import type { DomainContext } from "./context";
 
@@ -53,7 +53,7 @@ export interface NewStandard {
 /** Creates a standard. Throws 409 `slug_taken`. */
 export async function createStandard(db: Db, input: NewStandard, actorId: string | null): Promise<StandardRow> {
   const exists = await db.selectFrom("standards").select("id").where("slug", "=", input.slug).executeTakeFirst();
-  if (exists) throw conflict("slug_taken", `A standard with the slug "${input.slug}" already exists. Choose another slug.`);
+  if (exists) throw slugTaken(input.slug);
   const row = await db
     .insertInto("standards")
     .values({ id: randomUUID(), slug: input.slug, title: input.title.trim(), description: input.description ?? "", is_public: input.isPublic ?? true })

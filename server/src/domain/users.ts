@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { User } from "@codewright/shared";
 import type { Db } from "../db/database";
 import type { UserRow } from "../db/tables/users";
-import { conflict, notFound } from "./errors";
+import { emailTaken, notFound } from "./errors";
 import { hashPassword } from "./passwords";
 import { recordAudit } from "./audit";
 import type { DomainContext } from "./context";
@@ -38,7 +38,7 @@ export interface NewUser {
 /** Creates a user. Throws 409 `email_taken` when the email (case-insensitive) exists. */
 export async function createUser(db: Db, input: NewUser, actorId: string | null): Promise<UserRow> {
   if (await findUserByEmail(db, input.email)) {
-    throw conflict("email_taken", "A user with this email already exists.");
+    throw emailTaken();
   }
   const row = await db
     .insertInto("users")

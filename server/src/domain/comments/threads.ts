@@ -8,7 +8,7 @@ import type { Actor } from "../auth";
 import type { DomainContext } from "../context";
 import { assertComment, assertDispose, assertModerateThread, assertRead, canComment, canDispose, canModerateThread, standardAccess, type StandardAccess } from "../access";
 import { recordAudit } from "../audit";
-import { conflict, invalid, notFound } from "../errors";
+import { commentNotOpen, commentNotResolved, emptyComment, invalidAnchor, invalidTarget, notAPublicComment, notFound, responseRequired } from "../errors";
 import { loadRoomDoc } from "../room-log";
 import { draftRoom } from "../sections";
 import { accessToStandard } from "../standards";
@@ -32,7 +32,7 @@ interface TargetFacts {
 }
 
 async function proposalOf(db: Db, standardId: string, id: string | undefined): Promise<ProposalRow> {
-  if (!id) throw invalid("invalid_target", "Name the proposal the comment is on.");
+  if (!id) throw invalidTarget( "Name the proposal the comment is on.");
   const row = await db.selectFrom("proposals").selectAll().where("id", "=", id).where("standard_id", "=", standardId).executeTakeFirst();
   if (!row) throw notFound("proposal");
   return row;
@@ -60,23 +60,23 @@ async function checkTarget(db: Db, standardId: string, target: CommentTarget): P
     (["section", "proposal", "version"] as const).some((k) => target[k] !== undefined && !allowed.includes(k));
   switch (target.kind) {
     case "section": {
-      if (extra(["section"]) || !target.section) throw invalid("invalid_target", "A comment on a section names the section, and nothing else.");
+      if (extra(["section"]) || !target.section) throw invalidTarget( "A comment on a section names the section, and nothing else.");
       const s = await db.selectFrom("sections").select("room").where("id", "=", target.section).where("standard_id", "=", standardId).where("deleted_at", "is", null).executeTakeFirst();
       if (!s) throw notFound("section");
       return { facts: { kind: "section", sectionId: target.section, proposal: null, version: null }, source: { kind: "room", room: s.room } };
     }
     case "proposal": {
-      if (extra(["proposal"])) throw invalid("invalid_target", "A comment on a whole proposal names the proposal, and nothing else.");
+      if (extra(["proposal"])) throw invalidTarget( "A comment on a whole proposal names the proposal, and nothing else.");
       const proposal = await proposalOf(db, standardId, target.proposal);
       return { facts: { kind: "proposal", sectionId: null, proposal, version: null }, source: { kind: "none" } };
     }
     case "proposal_section": {
-      if (extra(["proposal", "section"]) || !target.section) throw invalid("invalid_target", "A comment on a proposal's section names the proposal and the section.");
+      if (extra(["proposal", "section"]) || !target.section) throw invalidTarget( "A comment on a proposal's section names the proposal and the section.");
       const proposal = await proposalOf(db, standardId, target.proposal);
       return { facts: { kind: "proposal_section", sectionId: target.section, proposal, version: null }, source: await proposalSource(db, proposal, target.section) };
     }
     case "release_section": {
-      if (extra(["version", "section"]) || !target.version) throw invalid("invalid_target", "A public comment names the release version (and the section, unless it is on the whole release).");
+      if (extra(["version", "section"]) || !target.version) throw invalidTarget( "A public comment names the release version (and the section, unless it is on the whole release).");
       const document = await releaseDocumentOf(db, standardId, target.version);
       let source: TextSource = { kind: "none" };
       if (target.section) {
@@ -132,7 +132,7 @@ class Texts {
 }
 
 function assertBody(body: string): void {
-  if (!body.trim()) throw invalid("empty_comment", "Write something: a comment cannot be empty.");
+  if (!body.trim()) throw emptyComment();
 }
 
 export interface NewComment {
@@ -153,11 +153,11 @@ export async function createThread(ctx: DomainContext, actor: Actor | null, inpu
   const id = await ctx.db.transaction().execute(async (trx) => {
     const { facts, source } = await checkTarget(trx, access.standard.id, input.target);
     if (input.anchor) {
-      if (source.kind === "none") throw invalid("invalid_anchor", "Only a comment on a section's text can be anchored to a range of it.");
+      if (source.kind === "none") throw invalidAnchor( "Only a comment on a section's text can be anchored to a range of it.");
       const texts = new Texts(trx);
       const position = await texts.position(source, input.anchor);
       await texts.destroy();
-      if (position?.state !== "active") throw invalid("invalid_anchor", "The anchored text was not found in the section as it is now. Select it again.");
+      if (position?.state !== "active") throw invalidAnchor( "The anchored text was not found in the section as it is now. Select it again.");
     }
     const threadId = randomUUID();
     await trx
@@ -243,7 +243,7 @@ export async function setThreadState(ctx: DomainContext, id: string, actor: Acto
     const { thread } = await accessToThread(trx, id, actor, true);
     assertModerateThread(access, thread.author_id);
     if (thread.state === to) {
-      throw to === "resolved" ? conflict("comment_not_open", "This thread is already resolved.") : conflict("comment_not_resolved", "This thread is open already.");
+      throw to === "resolved" ? commentNotOpen() : commentNotResolved();
     }
     const now = new Date();
     const row = await trx
@@ -276,8 +276,8 @@ export async function disposeThread(ctx: DomainContext, id: string, actor: Actor
   const thread = await ctx.db.transaction().execute(async (trx) => {
     const { thread } = await accessToThread(trx, id, actor, true);
     assertDispose(access);
-    if (thread.target_kind !== "release_section") throw invalid("not_a_public_comment", "Only public comments on a release get a disposition.");
-    if (!input.response.trim()) throw invalid("response_required", "A disposition needs a response to the commenter.");
+    if (thread.target_kind !== "release_section") throw notAPublicComment();
+    if (!input.response.trim()) throw responseRequired();
     if (input.proposal) await proposalOf(trx, thread.standard_id, input.proposal);
     const row = await trx
       .updateTable("comment_threads")

@@ -4,7 +4,7 @@ import type { StandardRow } from "../../db/tables/standards";
 import type { Actor } from "../auth";
 import type { DomainContext } from "../context";
 import { assertDecide } from "../access";
-import { conflict, invalid } from "../errors";
+import { proposalConflict, reasonRequired } from "../errors";
 import { appendUpdates, compareRooms } from "../room-log";
 import { createSection, deleteSection, draftRoom, updateSection } from "../sections";
 import { draftEntries, forkDeltas } from "./documents";
@@ -20,7 +20,7 @@ const CONFLICT_WORDS: Record<MergeConflict["reason"], string> = {
 
 function conflictError(conflicts: MergeConflict[], labels: Map<string, string>) {
   const list = conflicts.map((c) => `${labels.get(c.sectionId) ?? c.sectionId} ${CONFLICT_WORDS[c.reason]}`).join("; ");
-  return conflict("proposal_conflict", `This proposal cannot be merged into today's draft: ${list}. Its authors can reopen it and adapt it.`);
+  return proposalConflict(`This proposal cannot be merged into today's draft: ${list}. Its authors can reopen it and adapt it.`);
 }
 
 async function lockStandard(db: Db, standardId: string): Promise<StandardRow> {
@@ -58,7 +58,7 @@ export async function acceptProposal(ctx: DomainContext, id: string, actor: Acto
     const standard = await lockStandard(trx, proposal.standard_id);
     const tally = await tallyOf(trx, proposal, standard);
     const reason = note?.trim() ? note : "";
-    if (!tally.passes && !reason) throw invalid("reason_required", "The tally does not pass: accepting it anyway needs a note giving the reason.");
+    if (!tally.passes && !reason) throw reasonRequired("The tally does not pass: accepting it anyway needs a note giving the reason.");
 
     const actorId = actor!.user.id;
     const deltas = await forkDeltas(trx, id);
@@ -134,7 +134,7 @@ export async function rejectProposal(ctx: DomainContext, id: string, actor: Acto
     const { access, proposal } = await accessToProposal(trx, id, actor, true);
     assertDecide(access);
     assertOpen(proposal);
-    if (!reason.trim()) throw invalid("reason_required", "Rejecting a proposal needs a reason, so its authors know why.");
+    if (!reason.trim()) throw reasonRequired("Rejecting a proposal needs a reason, so its authors know why.");
     const tally = await tallyOf(trx, proposal, access.standard);
     const againstTally = await recordDecision(trx, proposal, "rejected", actor!.user.id, reason, tally, []);
     return recordTransition(trx, proposal, "rejected", actor!.user.id, { reason, againstTally, tally });

@@ -8,7 +8,7 @@ import type { Actor } from "../auth";
 import type { DomainContext } from "../context";
 import { assertPropose, assertProposalAuthor, assertProposalWriter, assertRead, assertVote, canRead, standardAccess, type ProposalFacts, type StandardAccess } from "../access";
 import { recordAudit } from "../audit";
-import { conflict, invalid, notFound } from "../errors";
+import { notAMember, notFound, proposalNotDraft, proposalNotOpen, reasonRequired } from "../errors";
 import { tally, type Tally } from "./tally";
 
 /** A proposal with what permission rules need to know about it and its standard. */
@@ -50,8 +50,7 @@ const STATE_WORDS: Record<ProposalState, string> = {
 /** Throws 409 `proposal_not_draft` unless the proposal is a draft. */
 export function assertDraft(p: ProposalRow): void {
   if (p.state !== "draft") {
-    throw conflict(
-      "proposal_not_draft",
+    throw proposalNotDraft(
       p.state === "open"
         ? "This proposal is open for review, so its text is frozen. Its author can move it back to draft to change it."
         : `This proposal is ${STATE_WORDS[p.state]} and can no longer change.`,
@@ -62,8 +61,7 @@ export function assertDraft(p: ProposalRow): void {
 /** Throws 409 `proposal_not_open` unless the proposal is open for review. */
 export function assertOpen(p: ProposalRow): void {
   if (p.state !== "open") {
-    throw conflict(
-      "proposal_not_open",
+    throw proposalNotOpen(
       p.state === "draft" ? "This proposal is still a draft: its author must submit it for review first." : `This proposal is ${STATE_WORDS[p.state]}, not open for review.`,
     );
   }
@@ -71,7 +69,7 @@ export function assertOpen(p: ProposalRow): void {
 
 /** Throws 409 `proposal_not_open` when the proposal is accepted, rejected or withdrawn. */
 export function assertActive(p: ProposalRow): void {
-  if (p.state !== "draft" && p.state !== "open") throw conflict("proposal_not_open", `This proposal is ${STATE_WORDS[p.state]} and can no longer change.`);
+  if (p.state !== "draft" && p.state !== "open") throw proposalNotOpen(`This proposal is ${STATE_WORDS[p.state]} and can no longer change.`);
 }
 
 export interface NewProposal {
@@ -227,7 +225,7 @@ export async function addCoAuthor(ctx: DomainContext, id: string, actor: Actor |
       .where("memberships.standard_id", "=", proposal.standard_id)
       .where("memberships.user_id", "=", userId)
       .executeTakeFirst();
-    if (!member || member.disabled_at) throw invalid("not_a_member", "Only members of this standard can co-author a proposal.");
+    if (!member || member.disabled_at) throw notAMember();
     if (userId !== proposal.author_id) {
       const added = await trx
         .insertInto("proposal_co_authors")
@@ -306,7 +304,7 @@ export async function castVote(ctx: DomainContext, id: string, actor: Actor | nu
     assertVote(access);
     assertOpen(proposal);
     const reason = input.reason?.trim() ? input.reason : null;
-    if (input.vote === "disapprove" && reason === null) throw invalid("reason_required", "A disapproval needs a reason, so the authors can address it.");
+    if (input.vote === "disapprove" && reason === null) throw reasonRequired("A disapproval needs a reason, so the authors can address it.");
     const before = await trx.selectFrom("proposal_votes").select("vote").where("proposal_id", "=", id).where("user_id", "=", actor!.user.id).executeTakeFirst();
     await trx
       .insertInto("proposal_votes")

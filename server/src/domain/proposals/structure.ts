@@ -6,7 +6,7 @@ import type { Actor } from "../auth";
 import type { DomainContext } from "../context";
 import { assertProposalWriter } from "../access";
 import { recordAudit } from "../audit";
-import { conflict, notFound } from "../errors";
+import { labelTaken, notFound } from "../errors";
 import { accessToProposal, assertDraft } from "./proposals";
 import { addEntry, changeEntry, removeEntry, type EntryChange } from "./outline";
 import { createProposalRoom, forkSection, proposalRoom } from "./rooms";
@@ -22,7 +22,7 @@ async function assertLabelFree(db: Db, proposal: ProposalRow, outline: readonly 
   const taken = await db.selectFrom("sections").select("id").where("standard_id", "=", proposal.standard_id).where("label", "=", label).executeTakeFirst();
   const inProposal = outline.find((e) => e.label === label);
   if ((taken && taken.id !== sectionId) || (inProposal && inProposal.id !== sectionId)) {
-    throw conflict("label_taken", `The label "${label}" is already used in this standard (labels are never reused). Choose another.`);
+    throw labelTaken(label);
   }
 }
 

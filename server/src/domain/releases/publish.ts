@@ -4,7 +4,7 @@ import type { Database, Db } from "../../db/database";
 import type { ReleaseRow } from "../../db/tables/releases";
 import type { StandardRow } from "../../db/tables/standards";
 import { recordAudit } from "../audit";
-import { conflict, invalid } from "../errors";
+import { invalidVersion, publishConflict, versionTaken } from "../errors";
 import { snapshotDraft } from "./snapshot";
 import type { ReleaseSigner } from "./signing";
 
@@ -50,12 +50,9 @@ export async function publishRelease(
 ): Promise<ReleaseRow> {
   const version = input.version;
   if (!isReleaseVersion(version)) {
-    throw invalid(
-      "invalid_version",
-      `"${version}" is not a valid version: start with a letter or digit, then use up to 63 letters, digits, ".", "+" or "-" (e.g. 1.0.0 or 2026); "draft" is reserved.`,
-    );
+    throw invalidVersion(version);
   }
-  const taken = () => conflict("version_taken", `Version ${version} of this standard is already published, and releases never change. Choose a new version.`);
+  const taken = () => versionTaken(version);
 
   for (let attempt = 1; ; attempt++) {
     try {
@@ -119,7 +116,7 @@ export async function publishRelease(
       if (code === UNIQUE_VIOLATION && constraint === "releases_pkey") throw taken();
       const raced = (code === UNIQUE_VIOLATION && constraint === "releases_sequence_key") || code === SERIALIZATION_FAILURE;
       if (!raced) throw error;
-      if (attempt >= ATTEMPTS) throw conflict("publish_conflict", "Other releases of this standard were being published at the same moment. Try again.");
+      if (attempt >= ATTEMPTS) throw publishConflict();
     }
   }
 }
