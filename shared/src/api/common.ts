@@ -31,6 +31,7 @@ export const Title = Type.String({ minLength: 1, maxLength: 300, pattern: "^[^\\
 export const LongText = Type.String({ maxLength: 20000, pattern: "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f\\u202a-\\u202e\\u2066-\\u2069\\ud800-\\udfff]*$" });
 export const Email = Type.String({ format: "email", maxLength: 254 });
 export const Ok = Type.Object({ ok: Type.Literal(true) });
+export type Ok = Static<typeof Ok>;
 
 /**
  * An object schema of booleans, one per name: what the asking user may do (for showing
