@@ -9,7 +9,7 @@ import type { Config } from "./config";
 import type { DatabaseHandle } from "./db/connect";
 import { AccessEvents, type DomainContext } from "./domain/context";
 import { OutlineCache } from "./domain/outline-cache";
-import { errorsPlugin } from "./http/plugins/errors";
+import { errorsPlugin, frameworkErrors } from "./http/plugins/errors";
 import { authPlugin } from "./http/plugins/auth";
 import { clientPlugin } from "./http/plugins/client";
 import { syncPlugin } from "./http/plugins/sync";
@@ -50,6 +50,8 @@ declare module "fastify" {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options;
   const app = Fastify({
+    // Errors Fastify answers before any route runs get the same `{ error: { code, message } }` body.
+    frameworkErrors,
     logger:
       options.logger === false
         ? false

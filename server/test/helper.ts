@@ -9,10 +9,10 @@ import { openDatabase, type DatabaseHandle } from "../src/db/connect";
 import { migrateToLatest } from "../src/db/migrate";
 import type { Database } from "../src/db/database";
 import type { Kysely } from "kysely";
-import { createUser } from "../src/domain/users";
+import { insertUser } from "../src/domain/users";
 import { hashPassword } from "../src/domain/passwords";
-import { createStandard, setMembership } from "../src/domain/standards";
-import { createToken, type Actor } from "../src/domain/auth";
+import { grantMembership, insertStandard } from "../src/domain/standards";
+import { issueToken } from "../src/domain/auth";
 import type { MembershipRole } from "@codewright/shared";
 
 export type DatabaseKind = "pglite" | "postgres";
@@ -80,20 +80,19 @@ export const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}
 export async function makeUser(db: Kysely<Database>, opts: { admin?: boolean; name?: string } = {}) {
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const email = `${unique("user")}@example.org`;
-  const row = await createUser(db, { email, displayName: opts.name ?? email.split("@")[0]!, passwordHash: await passwordHash, isAdmin: opts.admin ?? false }, null);
-  const actor: Actor = { user: row, via: "token", credentialHash: "" };
-  const { token } = await createToken(db, actor, "test");
+  const row = await insertUser(db, { email, displayName: opts.name ?? email.split("@")[0]!, passwordHash: await passwordHash, isAdmin: opts.admin ?? false }, null);
+  const { token } = await issueToken(db, row.id, "test");
   return { ...row, token, auth: { authorization: `Bearer ${token}` } };
 }
 export type TestUser = Awaited<ReturnType<typeof makeUser>>;
 
 export async function makeStandard(db: Kysely<Database>, opts: { isPublic?: boolean } = {}) {
-  return createStandard(db, { slug: unique("std").toLowerCase(), title: "A test standard", isPublic: opts.isPublic ?? true }, null);
+  return insertStandard(db, { slug: unique("std").toLowerCase(), title: "A test standard", isPublic: opts.isPublic ?? true }, null);
 }
 
 export async function addMember(app: FastifyInstance, standard: { id: string; slug: string }, user: { id: string }, role: MembershipRole, voting = false) {
   const row = await app.domain.db.selectFrom("standards").selectAll().where("id", "=", standard.id).executeTakeFirstOrThrow();
-  await setMembership(app.domain, row, user.id, { role, voting }, user.id);
+  await grantMembership(app.domain, row, user.id, { role, voting }, user.id);
 }
 
 /** Signs in through the API and returns the Cookie header value. */

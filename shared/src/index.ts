@@ -1,4 +1,4 @@
-export { ContentError, isContentError, type ContentErrorCode, type ContentErrorLocation } from "./errors";
+export { ContentError, isContentError, type ContentErrorCode, type ContentErrorLocation, type ErrorCode } from "./errors";
 export * from "./schema";
 export * from "./content";
 export * from "./outline";

@@ -1,3 +1,4 @@
+import type { StandardPermissions } from "@codewright/shared";
 import type { Db } from "../db/database";
 import type { MembershipRow, StandardRow } from "../db/tables/standards";
 import type { Actor } from "./auth";
@@ -12,6 +13,9 @@ export interface StandardAccess {
   actor: Actor | null;
   membership: MembershipRow | null;
 }
+
+/** Access of someone signed in: what the assertions below narrow to once they pass. */
+export type ActorAccess = StandardAccess & { actor: Actor };
 
 export async function standardAccess(db: Db, standard: StandardRow, actor: Actor | null): Promise<StandardAccess> {
   const membership = actor
@@ -40,23 +44,32 @@ export function assertRead(a: StandardAccess): void {
   if (!canRead(a)) throw notFound("standard");
 }
 
-/** Throws 401 for the anonymous, 403 for others, unless the actor edits this standard. */
-export function assertEditor(a: StandardAccess): void {
+/** Throws 404 unless the actor may read the standard, then 401 for the anonymous. */
+function assertSignedInReader(a: StandardAccess): asserts a is ActorAccess {
   assertRead(a);
   if (!a.actor) throw unauthenticated();
+}
+
+/** Throws 401 for the anonymous, 403 for others, unless the actor edits this standard. */
+export function assertEditor(a: StandardAccess): asserts a is ActorAccess {
+  assertSignedInReader(a);
   if (!isEditor(a)) throw forbidden("Only an editor of this standard can do this.");
 }
 
-export function assertMember(a: StandardAccess): void {
-  assertRead(a);
-  if (!a.actor) throw unauthenticated();
+export function assertMember(a: StandardAccess): asserts a is ActorAccess {
+  assertSignedInReader(a);
   if (!isAdmin(a) && !isMember(a)) throw forbidden("Only members of this standard can do this. Ask an admin to add you.");
 }
 
-export function assertAdmin(actor: Actor | null): Actor {
+/** Throws 401 for the anonymous, 403 for others, unless the actor is an admin. */
+export function assertAdmin(actor: Actor | null): asserts actor is Actor {
   if (!actor) throw unauthenticated();
   if (!actor.user.is_admin) throw forbidden("Only an admin can do this.");
-  return actor;
+}
+
+/** Throws 401 for the anonymous. */
+export function assertSignedIn(actor: Actor | null): asserts actor is Actor {
+  if (!actor) throw unauthenticated();
 }
 
 /** What a connection to a live room may do. Reading includes receiving every update and presence. */
@@ -98,7 +111,7 @@ export const canPropose = (a: StandardAccess) => a.actor !== null && belongs(a);
 export const isProposalAuthor = (a: StandardAccess, p: ProposalFacts) => a.actor !== null && actorId(a) === p.authorId && belongs(a);
 /** The author and invited co-authors, while members, edit the proposal's text and outline. */
 export const isProposalWriter = (a: StandardAccess, p: ProposalFacts) =>
-  a.actor !== null && belongs(a) && (actorId(a) === p.authorId || p.coAuthorIds.includes(actorId(a)!));
+  a.actor !== null && belongs(a) && (a.actor.user.id === p.authorId || p.coAuthorIds.includes(a.actor.user.id));
 /** Editing is allowed only in `draft`: an open proposal's text is frozen while it is reviewed. */
 export const canCoEdit = (a: StandardAccess, p: ProposalFacts) => p.state === "draft" && isProposalWriter(a, p);
 /** Editors (and admins) accept and reject. */
@@ -122,38 +135,34 @@ export function proposalRoomRights(a: StandardAccess, p: ProposalFacts): RoomRig
 }
 
 /** Throws 401/403 unless the actor may start a proposal in the standard. */
-export function assertPropose(a: StandardAccess): void {
+export function assertPropose(a: StandardAccess): asserts a is ActorAccess {
   assertMember(a);
 }
 
 /** Throws 401/403 unless the actor is the proposal's author (and still a member). */
-export function assertProposalAuthor(a: StandardAccess, p: ProposalFacts): void {
-  assertRead(a);
-  if (!a.actor) throw unauthenticated();
+export function assertProposalAuthor(a: StandardAccess, p: ProposalFacts): asserts a is ActorAccess {
+  assertSignedInReader(a);
   if (!isProposalAuthor(a, p)) throw forbidden("Only the author of this proposal can do this.");
 }
 
 /** Throws 401/403 unless the actor is the author or a co-author (the state is checked by the caller). */
-export function assertProposalWriter(a: StandardAccess, p: ProposalFacts): void {
-  assertRead(a);
-  if (!a.actor) throw unauthenticated();
+export function assertProposalWriter(a: StandardAccess, p: ProposalFacts): asserts a is ActorAccess {
+  assertSignedInReader(a);
   if (!isProposalWriter(a, p)) throw forbidden("Only the authors of this proposal can change it. Ask its author to invite you as a co-author.");
 }
 
-export function assertDecide(a: StandardAccess): void {
+export function assertDecide(a: StandardAccess): asserts a is ActorAccess {
   assertEditor(a);
 }
 
 /** Throws 401/403 unless the actor is a member with voting rights. */
-export function assertVote(a: StandardAccess): void {
-  assertRead(a);
-  if (!a.actor) throw unauthenticated();
+export function assertVote(a: StandardAccess): asserts a is ActorAccess {
+  assertSignedInReader(a);
   if (!canVote(a)) throw forbidden("Only members with voting rights can vote. Ask an admin for voting rights.");
 }
 
-export function assertComment(a: StandardAccess, kind: "section" | "proposal" | "proposal_section" | "release_section"): void {
-  assertRead(a);
-  if (!a.actor) throw unauthenticated();
+export function assertComment(a: StandardAccess, kind: "section" | "proposal" | "proposal_section" | "release_section"): asserts a is ActorAccess {
+  assertSignedInReader(a);
   if (!canComment(a, kind)) {
     throw forbidden(
       kind === "release_section"
@@ -163,12 +172,32 @@ export function assertComment(a: StandardAccess, kind: "section" | "proposal" | 
   }
 }
 
-export function assertModerateThread(a: StandardAccess, threadAuthorId: string): void {
-  assertRead(a);
-  if (!a.actor) throw unauthenticated();
+export function assertModerateThread(a: StandardAccess, threadAuthorId: string): asserts a is ActorAccess {
+  assertSignedInReader(a);
   if (!canModerateThread(a, threadAuthorId)) throw forbidden("Only the author of this thread or an editor can do this.");
 }
 
-export function assertDispose(a: StandardAccess): void {
+export function assertDispose(a: StandardAccess): asserts a is ActorAccess {
   assertEditor(a);
+}
+
+/**
+ * What the actor may do in the standard, from the rules above, for clients to show the right
+ * actions (see `StandardPermissions`). Each flag is exactly the check its action makes.
+ */
+export function standardPermissions(a: StandardAccess): StandardPermissions {
+  const editor = canRead(a) && a.actor !== null && isEditor(a);
+  const member = canRead(a) && canPropose(a);
+  const admin = isAdmin(a);
+  return {
+    editSections: editor,
+    propose: member,
+    comment: canComment(a, "section"),
+    commentOnReleases: canComment(a, "release_section"),
+    readDraftDiff: member,
+    publish: editor,
+    viewMembers: editor,
+    manageMembers: admin,
+    editSettings: admin,
+  };
 }

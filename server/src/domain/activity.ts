@@ -1,6 +1,9 @@
 import { sql } from "kysely";
-import type { ActivityItem } from "@codewright/shared";
+import type { ActivityFeed, ActivityItem } from "@codewright/shared";
 import type { Db } from "../db/database";
+import type { Actor } from "./auth";
+import type { DomainContext } from "./context";
+import { assertSignedIn } from "./access";
 
 /**
  * A user's activity feed, read from the audit log: replies in threads they started or replied
@@ -22,7 +25,19 @@ export interface FeedOptions {
   limit?: number;
 }
 
-export async function activityFeed(db: Db, userId: string, options: FeedOptions = {}): Promise<ActivityItem[]> {
+/** The signed-in actor's feed, newest first. Throws 401. */
+export async function activityFeed(ctx: DomainContext, actor: Actor | null, options: FeedOptions = {}): Promise<ActivityFeed> {
+  assertSignedIn(actor);
+  return { items: await feedOf(ctx.db, actor.user.id, options) };
+}
+
+/** Where a live feed of the signed-in actor starts: after `from`, or after the newest entry now. Throws 401. */
+export async function activityCursor(ctx: DomainContext, actor: Actor | null, from?: bigint): Promise<bigint> {
+  assertSignedIn(actor);
+  return from ?? latestAuditId(ctx.db);
+}
+
+async function feedOf(db: Db, userId: string, options: FeedOptions): Promise<ActivityItem[]> {
   const limit = Math.max(1, Math.min(options.limit ?? 50, 200));
   const after = options.after ?? 0n;
   const rows = await sql<{
@@ -71,7 +86,7 @@ export async function activityFeed(db: Db, userId: string, options: FeedOptions 
 }
 
 /** The newest audit id, so a live feed can start from now. */
-export async function latestAuditId(db: Db): Promise<bigint> {
+async function latestAuditId(db: Db): Promise<bigint> {
   const row = await db.selectFrom("audit_log").select((eb) => eb.fn.max("id").as("id")).executeTakeFirst();
   return BigInt(row?.id ?? 0);
 }

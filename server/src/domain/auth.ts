@@ -1,10 +1,13 @@
 import { randomUUID } from "node:crypto";
+import type { LoginBody, MeResponse, Ok, TokenCreated, User } from "@codewright/shared";
 import type { Db } from "../db/database";
 import type { UserRow } from "../db/tables/users";
-import { DomainError, unauthenticated } from "./errors";
+import { invalidCredentials } from "./errors";
 import { decoyHash, verifyPassword } from "./passwords";
 import { hashSecret, newSecret } from "./secrets";
-import { findUserByEmail } from "./users";
+import { findUserByEmail, toUser } from "./users";
+import { assertSignedIn } from "./access";
+import { membershipsOf } from "./standards";
 import { recordAudit } from "./audit";
 import type { DomainContext } from "./context";
 
@@ -22,25 +25,32 @@ export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
  * Checks an email and password and opens a session. Unknown email and wrong password give the same
  * 401 `invalid_credentials` after the same work, so the answer reveals nothing.
  */
-export async function login(db: Db, email: string, password: string): Promise<{ user: UserRow; sessionToken: string; expiresAt: Date }> {
-  const user = await findUserByEmail(db, email);
-  const ok = await verifyPassword(password, user?.password_hash ?? (await decoyHash()));
-  if (!user || !user.password_hash || !ok) {
-    throw new DomainError("invalid_credentials", "The email or password is not right.", 401);
-  }
-  if (user.disabled_at) throw new DomainError("invalid_credentials", "The email or password is not right.", 401);
+export async function login(ctx: DomainContext, input: LoginBody): Promise<{ user: User; sessionToken: string; expiresAt: Date }> {
+  const user = await findUserByEmail(ctx.db, input.email);
+  const ok = await verifyPassword(input.password, user?.password_hash ?? (await decoyHash()));
+  if (!user || !user.password_hash || !ok || user.disabled_at) throw invalidCredentials();
   const sessionToken = newSecret("cws");
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
-  await db.insertInto("sessions").values({ id_hash: hashSecret(sessionToken), user_id: user.id, expires_at: expiresAt }).execute();
-  await recordAudit(db, { actorId: user.id, action: "session.login", subjectType: "user", subjectId: user.id });
-  return { user, sessionToken, expiresAt };
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.insertInto("sessions").values({ id_hash: hashSecret(sessionToken), user_id: user.id, expires_at: expiresAt }).execute();
+    await recordAudit(trx, { actorId: user.id, action: "session.login", subjectType: "user", subjectId: user.id });
+  });
+  return { user: toUser(user), sessionToken, expiresAt };
 }
 
-/** Ends a session; the sync layer closes its sockets. Ending an unknown session is a no-op. */
-export async function logout(ctx: DomainContext, actor: Actor): Promise<void> {
-  if (actor.via !== "session") return;
+/** Ends the actor's session; the sync layer closes its sockets. A no-op for an API token or an unknown session. Throws 401. */
+export async function logout(ctx: DomainContext, actor: Actor | null): Promise<Ok> {
+  assertSignedIn(actor);
+  if (actor.via !== "session") return { ok: true };
   await ctx.db.deleteFrom("sessions").where("id_hash", "=", actor.credentialHash).execute();
   ctx.events.emit("sessionEnded", { userId: actor.user.id, sessionHash: actor.credentialHash });
+  return { ok: true };
+}
+
+/** The signed-in user and their memberships. Throws 401. */
+export async function currentUser(ctx: DomainContext, actor: Actor | null): Promise<MeResponse> {
+  assertSignedIn(actor);
+  return { user: toUser(actor.user), memberships: await membershipsOf(ctx.db, actor.user.id) };
 }
 
 /** The actor behind a session cookie, or null when it is unknown, expired, or its user is disabled. */
@@ -72,16 +82,17 @@ export async function actorFromToken(db: Db, token: string): Promise<Actor | nul
   return { user: row, via: "token", credentialHash: tokenHash };
 }
 
-/** Creates an API token for the actor. The token is returned once and stored only as a hash. */
-export async function createToken(db: Db, actor: Actor, name: string): Promise<{ id: string; name: string; token: string }> {
-  const token = newSecret("cwt");
-  const id = randomUUID();
-  await db.insertInto("api_tokens").values({ id, user_id: actor.user.id, name, token_hash: hashSecret(token), last_used_at: null, revoked_at: null }).execute();
-  await recordAudit(db, { actorId: actor.user.id, action: "token.create", subjectType: "api_token", subjectId: id, details: { name } });
-  return { id, name, token };
+/** Creates an API token for the signed-in actor. The token is returned once and stored only as a hash. Throws 401. */
+export async function createToken(ctx: DomainContext, actor: Actor | null, name: string): Promise<TokenCreated> {
+  assertSignedIn(actor);
+  return ctx.db.transaction().execute((trx) => issueToken(trx, actor.user.id, name));
 }
 
-export function requireActor(actor: Actor | null): Actor {
-  if (!actor) throw unauthenticated();
-  return actor;
+/** Writes an API token for a user, without checking who asks: for `createToken` and for setting up data. Call in a transaction. */
+export async function issueToken(db: Db, userId: string, name: string): Promise<TokenCreated> {
+  const token = newSecret("cwt");
+  const id = randomUUID();
+  await db.insertInto("api_tokens").values({ id, user_id: userId, name, token_hash: hashSecret(token), last_used_at: null, revoked_at: null }).execute();
+  await recordAudit(db, { actorId: userId, action: "token.create", subjectType: "api_token", subjectId: id, details: { name } });
+  return { id, name, token };
 }

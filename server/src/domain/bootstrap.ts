@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/database";
 import { hashPassword } from "./passwords";
-import { createUser, findUserByEmail } from "./users";
+import { findUserByEmail, insertUser } from "./users";
 
 export interface FirstAdmin {
   email: string;
@@ -27,7 +27,7 @@ export async function ensureFirstAdmin(db: Kysely<Database>, email: string | und
   if (await findUserByEmail(db, adminEmail)) {
     await db.updateTable("users").set({ is_admin: true, password_hash: passwordHash }).where((eb) => eb(eb.fn("lower", ["email"]), "=", adminEmail.toLowerCase())).execute();
   } else {
-    await db.transaction().execute((trx) => createUser(trx, { email: adminEmail, displayName: "Administrator", passwordHash, isAdmin: true }, null));
+    await db.transaction().execute((trx) => insertUser(trx, { email: adminEmail, displayName: "Administrator", passwordHash, isAdmin: true }, null));
   }
   return { email: adminEmail, generatedPassword };
 }

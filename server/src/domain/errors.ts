@@ -1,10 +1,12 @@
+import type { ErrorCode } from "@codewright/shared";
+
 /**
  * The one error class of the domain: a stable `code` for programs, a sentence for people,
- * and the HTTP status it maps to. Made by the factories below, never by hand in routes.
+ * and the HTTP status it maps to. Made by the factories below, one per code, never by hand.
  */
 export class DomainError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly status: number,
   ) {
@@ -13,10 +15,66 @@ export class DomainError extends Error {
   }
 }
 
-export const invalid = (code: string, message: string) => new DomainError(code, message, 400);
+// 400: the request cannot be carried out as sent.
+export const invalidRequest = (message: string) => new DomainError("invalid_request", message, 400);
+export const invalidTarget = (message: string) => new DomainError("invalid_target", message, 400);
+export const invalidAnchor = (message: string) => new DomainError("invalid_anchor", message, 400);
+export const invalidMove = () => new DomainError("invalid_move", "A section cannot be moved inside itself.", 400);
+export const invalidParent = () => new DomainError("invalid_parent", "The parent section is not in this proposal's outline.", 400);
+export const invalidSection = () => new DomainError("invalid_section", "This section is already in the outline.", 400);
+export const invalidVersion = (version: string) =>
+  new DomainError(
+    "invalid_version",
+    `"${version}" is not a valid version: start with a letter or digit, then use up to 63 letters, digits, ".", "+" or "-" (e.g. 1.0.0 or 2026); "draft" is reserved.`,
+    400,
+  );
+export const invalidInvite = () => new DomainError("invalid_invite", "This invite link is unknown, used or expired. Ask an admin for a new one.", 400);
+export const invalidUpdate = (message: string) => new DomainError("invalid_update", message, 400);
+export const emptyComment = () => new DomainError("empty_comment", "Write something: a comment cannot be empty.", 400);
+/** A decision or a disapproval without the reason it needs; the message says which. */
+export const reasonRequired = (message: string) => new DomainError("reason_required", message, 400);
+export const responseRequired = () => new DomainError("response_required", "A disposition needs a response to the commenter.", 400);
+export const notAMember = () => new DomainError("not_a_member", "Only members of this standard can co-author a proposal.", 400);
+export const notAPublicComment = () => new DomainError("not_a_public_comment", "Only public comments on a release get a disposition.", 400);
+
+// 401, 403: who is asking, and what they may do.
 export const unauthenticated = (message = "Sign in to do this.") => new DomainError("unauthenticated", message, 401);
-export const forbidden = (message = "You do not have the right to do this. Ask an editor or an admin for access.") =>
-  new DomainError("forbidden", message, 403);
+/** 401 for a failed sign-in; 403 when a signed-in user's current password is wrong (they stay signed in). */
+export const invalidCredentials = (signedIn = false) =>
+  signedIn ? new DomainError("invalid_credentials", "The current password is not right.", 403) : new DomainError("invalid_credentials", "The email or password is not right.", 401);
+export const forbidden = (message = "You do not have the right to do this. Ask an editor or an admin for access.") => new DomainError("forbidden", message, 403);
+/** A cookie-bearing request or websocket from a page of another site (CSRF defence). */
+export const originRefused = (message = "This request came from a page of another site and was refused. Use Codewright's own pages.") =>
+  new DomainError("origin_refused", message, 403);
+
+// 404
 export const notFound = (what: string) => new DomainError("not_found", `No such ${what}. Check the address.`, 404);
-export const conflict = (code: string, message: string) => new DomainError(code, message, 409);
-export const unavailable = (code: string, message: string) => new DomainError(code, message, 503);
+
+// 409: the request conflicts with the state of what it names.
+export const slugTaken = (slug: string) => new DomainError("slug_taken", `A standard with the slug "${slug}" already exists. Choose another slug.`, 409);
+export const emailTaken = () => new DomainError("email_taken", "A user with this email already exists.", 409);
+export const labelTaken = (label: string) =>
+  new DomainError("label_taken", `The label "${label}" is already used in this standard (labels are never reused). Choose another.`, 409);
+export const standardNotEmpty = (slug: string) => new DomainError("standard_not_empty", `The standard "${slug}" already has sections; import into a new slug.`, 409);
+export const proposalNotDraft = (message: string) => new DomainError("proposal_not_draft", message, 409);
+export const proposalNotOpen = (message: string) => new DomainError("proposal_not_open", message, 409);
+export const proposalConflict = (message: string) => new DomainError("proposal_conflict", message, 409);
+export const commentNotOpen = () => new DomainError("comment_not_open", "This thread is already resolved.", 409);
+export const commentNotResolved = () => new DomainError("comment_not_resolved", "This thread is open already.", 409);
+export const versionTaken = (version: string) =>
+  new DomainError("version_taken", `Version ${version} of this standard is already published, and releases never change. Choose a new version.`, 409);
+export const publishConflict = () => new DomainError("publish_conflict", "Other releases of this standard were being published at the same moment. Try again.", 409);
+
+// Other 4xx: the shape of the request itself.
+export const documentTooLarge = (message: string) => new DomainError("document_too_large", message, 413);
+export const upgradeRequired = () => new DomainError("upgrade_required", "This address takes websocket connections only.", 426);
+
+// 503: the server cannot take it now; the client tries again later.
+export const databaseUnavailable = (message = "The database cannot store changes right now. Try again shortly; if it persists, tell an admin.") =>
+  new DomainError("database_unavailable", message, 503);
+export const savingPaused = (message = "Saving is paused: the database cannot be written. Try again shortly.") => new DomainError("saving_paused", message, 503);
+export const roomFull = () => new DomainError("room_full", "This section has as many people connected as the server allows. Try again later.", 503);
+export const tooManyRooms = () => new DomainError("too_many_rooms", "This server has as many sections open as it allows. Try again later.", 503);
+export const roomClosing = () => new DomainError("room_closing", "The room is closing. Try again.", 503);
+export const serverShuttingDown = () => new DomainError("shutting_down", "The server is restarting. Try again shortly.", 503);
+

@@ -1,11 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { parseStandardMarkdown, resolveReferences } from "@codewright/shared";
+import { parseStandardMarkdown, resolveReferences, type Standard } from "@codewright/shared";
 import type { Kysely } from "kysely";
-import type { Database } from "../db/database";
+import type { Database, Db } from "../db/database";
 import type { StandardRow } from "../db/tables/standards";
-import { conflict } from "./errors";
+import type { Actor } from "./auth";
+import type { DomainContext } from "./context";
+import { assertAdmin, standardAccess } from "./access";
+import { standardNotEmpty } from "./errors";
 import { createSection } from "./sections";
-import { createStandard } from "./standards";
+import { insertStandard, toStandard } from "./standards";
 
 export interface ImportProgress {
   (done: number, total: number, label: string): void;
@@ -18,7 +21,8 @@ export interface ImportResult {
 
 /**
  * Imports a standard written in Codewright's Markdown format (see the shared markdown module)
- * into a new or empty standard, in one transaction: all of it or nothing.
+ * into a new or empty standard, in one transaction: all of it or nothing. Checks no rights:
+ * for the command line and `importMarkdown`.
  * Throws ContentError (with a line) for malformed input, 409 `standard_not_empty` otherwise.
  */
 export async function importStandard(
@@ -29,26 +33,38 @@ export async function importStandard(
   progress: ImportProgress = () => {},
 ): Promise<ImportResult> {
   const parsed = parseStandardMarkdown(markdown);
+  return db.transaction().execute((trx) => importInto(trx, parsed, slug, actorId, progress));
+}
+
+/** The admin tooling's import: `importStandard`, by an admin, answered with the standard as they see it. Throws 401/403 too. */
+export async function importMarkdown(ctx: DomainContext, actor: Actor | null, input: { slug: string; markdown: string }): Promise<{ standard: Standard; sections: number }> {
+  assertAdmin(actor);
+  const parsed = parseStandardMarkdown(input.markdown);
+  return ctx.db.transaction().execute(async (trx) => {
+    const result = await importInto(trx, parsed, input.slug, actor.user.id, () => {});
+    return { standard: toStandard(await standardAccess(trx, result.standard, actor)), sections: result.sections };
+  });
+}
+
+async function importInto(trx: Db, parsed: ReturnType<typeof parseStandardMarkdown>, slug: string, actorId: string | null, progress: ImportProgress): Promise<ImportResult> {
   const ids = new Map(parsed.sections.map((s) => [s.label, randomUUID()]));
   const resolved = resolveReferences(parsed, ids);
-  return db.transaction().execute(async (trx) => {
-    let standard = await trx.selectFrom("standards").selectAll().where("slug", "=", slug).executeTakeFirst();
-    if (standard) {
-      const any = await trx.selectFrom("sections").select("id").where("standard_id", "=", standard.id).executeTakeFirst();
-      if (any) throw conflict("standard_not_empty", `The standard "${slug}" already has sections; import into a new slug.`);
-    } else {
-      standard = await createStandard(trx, { slug, title: parsed.title, description: parsed.description }, actorId);
-    }
-    const total = resolved.sections.length;
-    for (const [i, s] of resolved.sections.entries()) {
-      await createSection(
-        trx,
-        standard,
-        { id: ids.get(s.label)!, label: s.label, title: s.title, parentId: s.parentLabel ? ids.get(s.parentLabel)! : null, content: s.content },
-        actorId,
-      );
-      progress(i + 1, total, s.label);
-    }
-    return { standard, sections: total };
-  });
+  let standard = await trx.selectFrom("standards").selectAll().where("slug", "=", slug).executeTakeFirst();
+  if (standard) {
+    const any = await trx.selectFrom("sections").select("id").where("standard_id", "=", standard.id).executeTakeFirst();
+    if (any) throw standardNotEmpty(slug);
+  } else {
+    standard = await insertStandard(trx, { slug, title: parsed.title, description: parsed.description }, actorId);
+  }
+  const total = resolved.sections.length;
+  for (const [i, s] of resolved.sections.entries()) {
+    await createSection(
+      trx,
+      standard,
+      { id: ids.get(s.label)!, label: s.label, title: s.title, parentId: s.parentLabel ? ids.get(s.parentLabel)! : null, content: s.content },
+      actorId,
+    );
+    progress(i + 1, total, s.label);
+  }
+  return { standard, sections: total };
 }

@@ -71,8 +71,8 @@ async function append(db: Db, room: string, updates: LoggedUpdate[]): Promise<bi
 
 /**
  * Appends updates to a room's log in order, in the caller's transaction when given one. Returns
- * the sequence numbers assigned. Rooms that are live in some process hear of it; prefer the sync
- * service's `applyServerUpdate` for rooms that may have clients, so they see it at once.
+ * the sequence numbers assigned. Rooms that are live in any process hear of it after the commit
+ * (the cluster notice) and send it to their clients.
  */
 export async function appendUpdates(db: Db, room: string, updates: LoggedUpdate[]): Promise<bigint[]> {
   if (updates.length === 0) return [];

@@ -1,11 +1,26 @@
 import { randomUUID } from "node:crypto";
-import { contentToUpdate, docToContent, emptyContent, numberOutline, parseContent, plainText, type SectionDetail, type SectionSummary } from "@codewright/shared";
+import {
+  contentToUpdate,
+  docToContent,
+  emptyContent,
+  numberOutline,
+  parseContent,
+  plainText,
+  type CreateSectionBody,
+  type Ok,
+  type SectionDetail,
+  type SectionList,
+  type SectionSummary,
+  type UpdateSectionBody,
+} from "@codewright/shared";
 import type { Db } from "../db/database";
 import type { SectionRow, StandardRow } from "../db/tables/standards";
-import { conflict, invalid, notFound } from "./errors";
+import type { Actor } from "./auth";
+import { assertEditor, assertRead, standardPermissions } from "./access";
+import { accessToStandard } from "./standards";
+import { invalidMove, labelTaken, notFound } from "./errors";
 import { recordAudit } from "./audit";
 import type { DomainContext } from "./context";
-import type { OutlineCache } from "./outline-cache";
 import { appendUpdates, loadRoomDoc } from "./room-log";
 
 /** The room of a section's body in the draft. */
@@ -28,16 +43,63 @@ export function toSectionSummary(s: NumberedSection): SectionSummary {
   return { id: s.id, parentId: s.parent_id, label: s.label, number: s.number, title: s.title, room: s.room };
 }
 
-/** One live section of the standard with its body as ProseMirror JSON and plain text. Throws 404. */
-export async function sectionDetail(db: Db, outlines: OutlineCache, standard: StandardRow, sectionId: string): Promise<SectionDetail> {
-  const sections = await outlines.get(db, standard.id);
+/** The draft's outline, numbered, for whoever may read the standard. Throws 404. */
+export async function listSections(ctx: DomainContext, actor: Actor | null, slug: string): Promise<SectionList> {
+  const access = await accessToStandard(ctx.db, slug, actor);
+  assertRead(access);
+  return { sections: (await ctx.outlines.get(ctx.db, access.standard.id)).map(toSectionSummary) };
+}
+
+/** One live section of the draft with its body as ProseMirror JSON and plain text, and what the actor may do. Throws 404. */
+export async function readSection(ctx: DomainContext, actor: Actor | null, slug: string, sectionId: string): Promise<SectionDetail> {
+  const access = await accessToStandard(ctx.db, slug, actor);
+  assertRead(access);
+  const sections = await ctx.outlines.get(ctx.db, access.standard.id);
   const section = sections.find((s) => s.id === sectionId);
   if (!section) throw notFound("section");
-  const doc = await loadRoomDoc(db, section.room);
+  const doc = await loadRoomDoc(ctx.db, section.room);
   const content = docToContent(doc);
   doc.destroy();
   const numbers = new Map(sections.map((s) => [s.id, s.number]));
-  return { ...toSectionSummary(section), content, text: plainText(parseContent(content), (id) => numbers.get(id)) };
+  return { ...toSectionSummary(section), content, text: plainText(parseContent(content), (id) => numbers.get(id)), permissions: standardPermissions(access) };
+}
+
+/** Adds a section to the draft, by an editor. Throws 401/403/404, 409 `label_taken`. */
+export async function addSection(ctx: DomainContext, actor: Actor | null, slug: string, input: CreateSectionBody): Promise<SectionSummary> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const access = await accessToStandard(trx, slug, actor);
+    assertEditor(access);
+    const row = await createSection(trx, access.standard, input, access.actor.user.id);
+    return numberedSummary(trx, access.standard.id, row.id);
+  });
+}
+
+/** Retitles, relabels or moves a section of the draft, by an editor. Throws 400 `invalid_move`, 401/403/404, 409 `label_taken`. */
+export async function changeSection(ctx: DomainContext, actor: Actor | null, slug: string, sectionId: string, change: UpdateSectionBody): Promise<SectionSummary> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const access = await accessToStandard(trx, slug, actor);
+    assertEditor(access);
+    await updateSection(trx, access.standard, sectionId, change, access.actor.user.id);
+    return numberedSummary(trx, access.standard.id, sectionId);
+  });
+}
+
+/** Deletes a section and its subtree from the draft, by an editor, then closes their rooms' connections. Throws 401/403/404. */
+export async function removeSection(ctx: DomainContext, actor: Actor | null, slug: string, sectionId: string): Promise<Ok> {
+  const { standardId, removed } = await ctx.db.transaction().execute(async (trx) => {
+    const access = await accessToStandard(trx, slug, actor);
+    assertEditor(access);
+    return { standardId: access.standard.id, removed: await deleteSection(trx, access.standard, sectionId, access.actor.user.id) };
+  });
+  ctx.events.emit("roomsRemoved", { standardId, rooms: removed.map(draftRoom) });
+  return { ok: true };
+}
+
+/** A live section's summary, numbered from its place in the outline as this transaction sees it. */
+async function numberedSummary(db: Db, standardId: string, sectionId: string): Promise<SectionSummary> {
+  const section = (await outline(db, standardId)).find((s) => s.id === sectionId);
+  if (!section) throw notFound("section");
+  return toSectionSummary(section);
 }
 
 async function liveSection(db: Db, standardId: string, sectionId: string): Promise<SectionRow> {
@@ -54,7 +116,7 @@ async function liveSection(db: Db, standardId: string, sectionId: string): Promi
 
 async function assertLabelFree(db: Db, standardId: string, label: string): Promise<void> {
   const taken = await db.selectFrom("sections").select("id").where("standard_id", "=", standardId).where("label", "=", label).executeTakeFirst();
-  if (taken) throw conflict("label_taken", `The label "${label}" is already used in this standard (labels are never reused). Choose another.`);
+  if (taken) throw labelTaken(label);
 }
 
 async function siblings(db: Db, standardId: string, parentId: string | null, exceptId?: string): Promise<SectionRow[]> {
@@ -85,7 +147,10 @@ export interface NewSection {
   initialUpdate?: Uint8Array;
 }
 
-/** Adds a section to the draft outline, with its body as the first update of its room. Call in a transaction. */
+/**
+ * Adds a section to the draft outline, with its body as the first update of its room, without
+ * checking who asks: for `addSection`, the importer and merges. Call in a transaction.
+ */
 export async function createSection(db: Db, standard: StandardRow, input: NewSection, actorId: string | null): Promise<SectionRow> {
   const parentId = input.parentId ?? null;
   if (parentId) await liveSection(db, standard.id, parentId);
@@ -113,7 +178,7 @@ export interface SectionChange {
   position?: number;
 }
 
-/** Retitles, relabels or moves a section of the draft outline. Call in a transaction. */
+/** Retitles, relabels or moves a section of the draft outline, without checking who asks. Call in a transaction. */
 export async function updateSection(db: Db, standard: StandardRow, sectionId: string, change: SectionChange, actorId: string): Promise<SectionRow> {
   const before = await liveSection(db, standard.id, sectionId);
   if (change.label !== undefined && change.label !== before.label) await assertLabelFree(db, standard.id, change.label);
@@ -122,7 +187,7 @@ export async function updateSection(db: Db, standard: StandardRow, sectionId: st
     // The new parent must exist and must not be the section itself or one of its descendants.
     let cursor: string | null = parentId;
     while (cursor !== null) {
-      if (cursor === sectionId) throw invalid("invalid_move", "A section cannot be moved inside itself.");
+      if (cursor === sectionId) throw invalidMove();
       cursor = (await liveSection(db, standard.id, cursor)).parent_id;
     }
   }
@@ -150,13 +215,10 @@ export async function updateSection(db: Db, standard: StandardRow, sectionId: st
   return db.selectFrom("sections").selectAll().where("id", "=", sectionId).executeTakeFirstOrThrow();
 }
 
-/** Soft-deletes a section and everything under it; their ids and labels stay taken. Call in a transaction. */
-/** Deletes a section and its subtree in one transaction, then closes their rooms' connections. Throws 404. */
-export async function removeSection(ctx: DomainContext, standard: StandardRow, sectionId: string, actorId: string): Promise<void> {
-  const removed = await ctx.db.transaction().execute((trx) => deleteSection(trx, standard, sectionId, actorId));
-  ctx.events.emit("roomsRemoved", { standardId: standard.id, rooms: removed.map(draftRoom) });
-}
-
+/**
+ * Soft-deletes a section and everything under it, without checking who asks; their ids and labels
+ * stay taken. Returns the ids removed. Call in a transaction. Throws 404.
+ */
 export async function deleteSection(db: Db, standard: StandardRow, sectionId: string, actorId: string): Promise<string[]> {
   const root = await liveSection(db, standard.id, sectionId);
   const all = await db.selectFrom("sections").selectAll().where("standard_id", "=", standard.id).where("deleted_at", "is", null).execute();

@@ -1,14 +1,17 @@
 import { randomUUID } from "node:crypto";
-import type { Standard, StandardList, Membership, MembershipRole } from "@codewright/shared";
+import type { CreateStandardBody, MemberList, Membership, MembershipRole, Ok, Standard, StandardList, UpdateStandardBody } from "@codewright/shared";
 import type { Db } from "../db/database";
 import type { StandardRow } from "../db/tables/standards";
 import type { Actor } from "./auth";
-import { canRead, standardAccess, type StandardAccess } from "./access";
-import { conflict, notFound } from "./errors";
+import { assertAdmin, assertEditor, assertRead, canRead, standardAccess, standardPermissions, type StandardAccess } from "./access";
+import { notFound, slugTaken } from "./errors";
 import { recordAudit } from "./audit";
 import type { DomainContext } from "./context";
+import { toUser } from "./users";
 
-export function toStandard(row: StandardRow): Standard {
+/** The standard as the asking user sees it, with what they may do in it. */
+export function toStandard(access: StandardAccess): Standard {
+  const row = access.standard;
   return {
     slug: row.slug,
     title: row.title,
@@ -17,6 +20,7 @@ export function toStandard(row: StandardRow): Standard {
     publicCommentsOpen: row.public_comments_open,
     voteThreshold: row.vote_threshold,
     voteQuorum: row.vote_quorum,
+    permissions: standardPermissions(access),
   };
 }
 
@@ -33,14 +37,23 @@ export async function accessToStandard(db: Db, slug: string, actor: Actor | null
 }
 
 /** The standards the actor may read: public ones, those they belong to, or all for an admin. */
-export async function listStandards(db: Db, actor: Actor | null): Promise<StandardList["standards"]> {
-  const rows = await db.selectFrom("standards").selectAll().orderBy("title").execute();
+export async function listStandards(ctx: DomainContext, actor: Actor | null): Promise<StandardList> {
+  const rows = await ctx.db.selectFrom("standards").selectAll().orderBy("title").execute();
   const memberships = new Map(
-    actor ? (await db.selectFrom("memberships").selectAll().where("user_id", "=", actor.user.id).execute()).map((m) => [m.standard_id, m]) : [],
+    actor ? (await ctx.db.selectFrom("memberships").selectAll().where("user_id", "=", actor.user.id).execute()).map((m) => [m.standard_id, m]) : [],
   );
-  return rows
-    .filter((s) => canRead({ standard: s, actor, membership: memberships.get(s.id) ?? null }))
-    .map((s) => ({ slug: s.slug, title: s.title, description: s.description }));
+  return {
+    standards: rows
+      .filter((s) => canRead({ standard: s, actor, membership: memberships.get(s.id) ?? null }))
+      .map((s) => ({ slug: s.slug, title: s.title, description: s.description })),
+  };
+}
+
+/** One standard, for whoever may read it. Throws 404 (also for a members-only one hidden from the actor). */
+export async function readStandard(ctx: DomainContext, actor: Actor | null, slug: string): Promise<Standard> {
+  const access = await accessToStandard(ctx.db, slug, actor);
+  assertRead(access);
+  return toStandard(access);
 }
 
 export interface NewStandard {
@@ -50,10 +63,22 @@ export interface NewStandard {
   isPublic?: boolean;
 }
 
-/** Creates a standard. Throws 409 `slug_taken`. */
-export async function createStandard(db: Db, input: NewStandard, actorId: string | null): Promise<StandardRow> {
+/** Creates a standard, by an admin. Throws 401/403, 409 `slug_taken`. */
+export async function createStandard(ctx: DomainContext, actor: Actor | null, input: CreateStandardBody): Promise<Standard> {
+  assertAdmin(actor);
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await insertStandard(trx, input, actor.user.id);
+    return toStandard(await standardAccess(trx, row, actor));
+  });
+}
+
+/**
+ * Writes a new standard and its audit entry, without checking who asks: for the operations
+ * that did (creating, importing) and for setting up data. Call in a transaction. Throws 409 `slug_taken`.
+ */
+export async function insertStandard(db: Db, input: NewStandard, actorId: string | null): Promise<StandardRow> {
   const exists = await db.selectFrom("standards").select("id").where("slug", "=", input.slug).executeTakeFirst();
-  if (exists) throw conflict("slug_taken", `A standard with the slug "${input.slug}" already exists. Choose another slug.`);
+  if (exists) throw slugTaken(input.slug);
   const row = await db
     .insertInto("standards")
     .values({ id: randomUUID(), slug: input.slug, title: input.title.trim(), description: input.description ?? "", is_public: input.isPublic ?? true })
@@ -63,17 +88,12 @@ export async function createStandard(db: Db, input: NewStandard, actorId: string
   return row;
 }
 
-export interface StandardChange {
-  title?: string;
-  description?: string;
-  isPublic?: boolean;
-  publicCommentsOpen?: boolean;
-  voteThreshold?: number;
-  voteQuorum?: number;
-}
-
-export async function updateStandard(ctx: DomainContext, standard: StandardRow, change: StandardChange, actorId: string): Promise<StandardRow> {
-  const updated = await ctx.db.transaction().execute(async (trx) => {
+/** Changes a standard's settings, by an admin. Throws 404 for a hidden standard, then 401/403. */
+export async function updateStandard(ctx: DomainContext, actor: Actor | null, slug: string, change: UpdateStandardBody): Promise<Standard> {
+  const { before, after } = await ctx.db.transaction().execute(async (trx) => {
+    const access = await accessToStandard(trx, slug, actor);
+    assertRead(access);
+    assertAdmin(actor);
     const row = await trx
       .updateTable("standards")
       .set({
@@ -84,73 +104,107 @@ export async function updateStandard(ctx: DomainContext, standard: StandardRow, 
         vote_threshold: change.voteThreshold,
         vote_quorum: change.voteQuorum,
       })
-      .where("id", "=", standard.id)
+      .where("id", "=", access.standard.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(trx, { actorId, standardId: standard.id, action: "standard.update", subjectType: "standard", subjectId: standard.id, details: { ...change } });
-    return row;
+    await recordAudit(trx, { actorId: actor.user.id, standardId: row.id, action: "standard.update", subjectType: "standard", subjectId: row.id, details: { ...change } });
+    return { before: access.standard, after: { ...access, standard: row } };
   });
   // After the commit, so connections told to come back are checked against the new visibility.
-  if (updated.is_public !== standard.is_public) ctx.events.emit("visibilityChanged", { standardId: standard.id });
-  return updated;
+  if (after.standard.is_public !== before.is_public) ctx.events.emit("visibilityChanged", { standardId: before.id });
+  return toStandard(after);
 }
 
-/** Sets (creates or changes) a user's membership; connections of that user are re-checked. */
-export async function setMembership(
-  ctx: DomainContext,
-  standard: StandardRow,
-  userId: string,
-  input: { role: MembershipRole; voting?: boolean },
-  actorId: string,
-): Promise<Membership> {
-  const row = await ctx.db.transaction().execute(async (trx) => {
-    const user = await trx.selectFrom("users").select("id").where("id", "=", userId).executeTakeFirst();
-    if (!user) throw notFound("user");
-    const before = await trx.selectFrom("memberships").selectAll().where("standard_id", "=", standard.id).where("user_id", "=", userId).executeTakeFirst();
-    const voting = input.voting ?? before?.voting ?? false;
-    const saved = await trx
-      .insertInto("memberships")
-      .values({ standard_id: standard.id, user_id: userId, role: input.role, voting, updated_at: new Date() })
-      .onConflict((oc) => oc.columns(["standard_id", "user_id"]).doUpdateSet({ role: input.role, voting, updated_at: new Date() }))
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, {
-      actorId,
-      standardId: standard.id,
-      action: "membership.set",
-      subjectType: "membership",
-      subjectId: `${standard.id}:${userId}`,
-      fromState: before ? `${before.role}${before.voting ? "+voting" : ""}` : null,
-      toState: `${saved.role}${saved.voting ? "+voting" : ""}`,
-    });
-    return saved;
-  });
-  ctx.events.emit("membershipChanged", { standardId: standard.id, userId });
-  return { standard: standard.slug, userId: row.user_id, role: row.role, voting: row.voting };
-}
-
-/** Removes a membership. Removing one that does not exist is a no-op. */
-export async function removeMembership(ctx: DomainContext, standard: StandardRow, userId: string, actorId: string): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
-    const removed = await trx.deleteFrom("memberships").where("standard_id", "=", standard.id).where("user_id", "=", userId).returningAll().executeTakeFirst();
-    if (removed) {
-      await recordAudit(trx, { actorId, standardId: standard.id, action: "membership.remove", subjectType: "membership", subjectId: `${standard.id}:${userId}`, fromState: removed.role, toState: null });
-    }
-  });
-  ctx.events.emit("membershipChanged", { standardId: standard.id, userId });
-}
-
-export async function listMembers(db: Db, standard: StandardRow) {
-  return db
+/** The members of a standard, by name. Its editors (and admins) only. */
+export async function listMembers(ctx: DomainContext, actor: Actor | null, slug: string): Promise<MemberList> {
+  const access = await accessToStandard(ctx.db, slug, actor);
+  assertEditor(access);
+  const rows = await ctx.db
     .selectFrom("memberships")
     .innerJoin("users", "users.id", "memberships.user_id")
     .selectAll("users")
     .select(["memberships.role", "memberships.voting"])
-    .where("memberships.standard_id", "=", standard.id)
+    .where("memberships.standard_id", "=", access.standard.id)
     .orderBy("users.display_name")
     .execute();
+  return { members: rows.map((r) => ({ user: toUser(r), role: r.role, voting: r.voting })) };
 }
 
+export interface MembershipInput {
+  role: MembershipRole;
+  /** Default: unchanged, or false for a new member. */
+  voting?: boolean;
+}
+
+/** Sets (creates or changes) a user's membership, by an admin. Throws 404 for an unknown standard or user, 401/403. */
+export async function setMembership(ctx: DomainContext, actor: Actor | null, slug: string, userId: string, input: MembershipInput): Promise<Membership> {
+  const membership = await ctx.db.transaction().execute(async (trx) => {
+    const standard = await getStandard(trx, slug);
+    assertAdmin(actor);
+    return writeMembership(trx, standard, userId, input, actor.user.id);
+  });
+  ctx.events.emit("membershipChanged", { standardId: membership.standardId, userId });
+  return membership.view;
+}
+
+/**
+ * Sets a membership without checking who asks, for setting up data (seeds, tests); connections
+ * of that user are re-checked, as after `setMembership`.
+ */
+export async function grantMembership(ctx: DomainContext, standard: StandardRow, userId: string, input: MembershipInput, actorId: string | null): Promise<Membership> {
+  const membership = await ctx.db.transaction().execute((trx) => writeMembership(trx, standard, userId, input, actorId));
+  ctx.events.emit("membershipChanged", { standardId: standard.id, userId });
+  return membership.view;
+}
+
+async function writeMembership(trx: Db, standard: StandardRow, userId: string, input: MembershipInput, actorId: string | null) {
+  const user = await trx.selectFrom("users").select("id").where("id", "=", userId).executeTakeFirst();
+  if (!user) throw notFound("user");
+  const before = await trx.selectFrom("memberships").selectAll().where("standard_id", "=", standard.id).where("user_id", "=", userId).executeTakeFirst();
+  const voting = input.voting ?? before?.voting ?? false;
+  const saved = await trx
+    .insertInto("memberships")
+    .values({ standard_id: standard.id, user_id: userId, role: input.role, voting, updated_at: new Date() })
+    .onConflict((oc) => oc.columns(["standard_id", "user_id"]).doUpdateSet({ role: input.role, voting, updated_at: new Date() }))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, {
+    actorId,
+    standardId: standard.id,
+    action: "membership.set",
+    subjectType: "membership",
+    subjectId: `${standard.id}:${userId}`,
+    fromState: before ? `${before.role}${before.voting ? "+voting" : ""}` : null,
+    toState: `${saved.role}${saved.voting ? "+voting" : ""}`,
+  });
+  const view: Membership = { standard: standard.slug, userId: saved.user_id, role: saved.role, voting: saved.voting };
+  return { standardId: standard.id, view };
+}
+
+/** Removes a membership, by an admin. Removing one that does not exist is a no-op. Throws 404 for an unknown standard, 401/403. */
+export async function removeMembership(ctx: DomainContext, actor: Actor | null, slug: string, userId: string): Promise<Ok> {
+  const standardId = await ctx.db.transaction().execute(async (trx) => {
+    const standard = await getStandard(trx, slug);
+    assertAdmin(actor);
+    const removed = await trx.deleteFrom("memberships").where("standard_id", "=", standard.id).where("user_id", "=", userId).returningAll().executeTakeFirst();
+    if (removed) {
+      await recordAudit(trx, {
+        actorId: actor.user.id,
+        standardId: standard.id,
+        action: "membership.remove",
+        subjectType: "membership",
+        subjectId: `${standard.id}:${userId}`,
+        fromState: removed.role,
+        toState: null,
+      });
+    }
+    return standard.id;
+  });
+  ctx.events.emit("membershipChanged", { standardId, userId });
+  return { ok: true };
+}
+
+/** The memberships of one user, in every standard. */
 export async function membershipsOf(db: Db, userId: string): Promise<Membership[]> {
   const rows = await db
     .selectFrom("memberships")

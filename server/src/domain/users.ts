@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
-import type { User } from "@codewright/shared";
+import type { CreateUserBody, Ok, UpdateUserBody, User, UserList, UserResponse } from "@codewright/shared";
 import type { Db } from "../db/database";
 import type { UserRow } from "../db/tables/users";
-import { conflict, notFound } from "./errors";
-import { hashPassword } from "./passwords";
+import { emailTaken, invalidCredentials, notFound } from "./errors";
+import { hashPassword, verifyPassword } from "./passwords";
+import type { Actor } from "./auth";
+import { assertAdmin, assertSignedIn } from "./access";
 import { recordAudit } from "./audit";
 import type { DomainContext } from "./context";
 
@@ -35,10 +37,30 @@ export interface NewUser {
   isAdmin?: boolean;
 }
 
-/** Creates a user. Throws 409 `email_taken` when the email (case-insensitive) exists. */
-export async function createUser(db: Db, input: NewUser, actorId: string | null): Promise<UserRow> {
+/** Every user, by name. Admins only. */
+export async function listUsers(ctx: DomainContext, actor: Actor | null): Promise<UserList> {
+  assertAdmin(actor);
+  return { users: (await ctx.db.selectFrom("users").selectAll().orderBy("display_name").execute()).map(toUser) };
+}
+
+/** Creates a user, by an admin; without a password the account cannot sign in until one is set. Throws 409 `email_taken`. */
+export async function createUser(ctx: DomainContext, actor: Actor | null, input: CreateUserBody): Promise<UserResponse> {
+  assertAdmin(actor);
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  const row = await ctx.db
+    .transaction()
+    .execute((trx) => insertUser(trx, { email: input.email, displayName: input.displayName, passwordHash, isAdmin: input.isAdmin }, actor.user.id));
+  return { user: toUser(row) };
+}
+
+/**
+ * Writes a new user and its audit entry, without checking who asks: for the operations that did
+ * (an admin, an invite, the first start) and for setting up data. Call in a transaction.
+ * Throws 409 `email_taken` when the email (case-insensitive) exists.
+ */
+export async function insertUser(db: Db, input: NewUser, actorId: string | null): Promise<UserRow> {
   if (await findUserByEmail(db, input.email)) {
-    throw conflict("email_taken", "A user with this email already exists.");
+    throw emailTaken();
   }
   const row = await db
     .insertInto("users")
@@ -56,10 +78,6 @@ export async function createUser(db: Db, input: NewUser, actorId: string | null)
   return row;
 }
 
-export async function listUsers(db: Db): Promise<UserRow[]> {
-  return db.selectFrom("users").selectAll().orderBy("display_name").execute();
-}
-
 export interface UserChange {
   displayName?: string;
   disabled?: boolean;
@@ -67,8 +85,24 @@ export interface UserChange {
   password?: string;
 }
 
-/** Changes a user; disabling or a new password ends every session of theirs. */
-export async function updateUser(ctx: DomainContext, id: string, change: UserChange, actorId: string): Promise<UserRow> {
+/** Changes a user, by an admin; disabling or a new password ends every session of theirs. Throws 404. */
+export async function updateUser(ctx: DomainContext, actor: Actor | null, id: string, change: UpdateUserBody): Promise<UserResponse> {
+  assertAdmin(actor);
+  return { user: toUser(await applyUserChange(ctx, id, change, actor.user.id)) };
+}
+
+/**
+ * Changes the signed-in user's own password; every session of theirs ends, this one too.
+ * Throws 403 `invalid_credentials` when `currentPassword` is not right.
+ */
+export async function changePassword(ctx: DomainContext, actor: Actor | null, currentPassword: string, newPassword: string): Promise<Ok> {
+  assertSignedIn(actor);
+  if (!actor.user.password_hash || !(await verifyPassword(currentPassword, actor.user.password_hash))) throw invalidCredentials(true);
+  await applyUserChange(ctx, actor.user.id, { password: newPassword }, actor.user.id);
+  return { ok: true };
+}
+
+async function applyUserChange(ctx: DomainContext, id: string, change: UserChange, actorId: string): Promise<UserRow> {
   const passwordHash = change.password === undefined ? undefined : await hashPassword(change.password);
   const row = await ctx.db.transaction().execute(async (trx) => {
     const before = await getUser(trx, id);

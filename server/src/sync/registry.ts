@@ -1,4 +1,4 @@
-import { unavailable } from "../domain/errors";
+import { databaseUnavailable, roomClosing, roomFull, savingPaused, serverShuttingDown, tooManyRooms } from "../domain/errors";
 import { shuttingDown } from "./refusals";
 import { Room, type RoomContext, type RoomStats } from "./room";
 
@@ -37,7 +37,7 @@ export class RoomRegistry {
   async admit(name: string): Promise<{ room: Room; release: () => void }> {
     const room = await this.open(name);
     if (room.occupancy >= this.ctx.limits.connectionsPerRoom) {
-      throw unavailable("room_full", "This section has as many people connected as the server allows. Try again later.");
+      throw roomFull();
     }
     return { room, release: room.reserve() };
   }
@@ -45,15 +45,15 @@ export class RoomRegistry {
   /** The loaded, writable room. Throws like `admit`, except `room_full`. */
   async open(name: string): Promise<Room> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (this.#stopped) throw unavailable("shutting_down", "The server is restarting. Try again shortly.");
+      if (this.#stopped) throw serverShuttingDown();
       await this.#unloading.get(name);
       const room = this.#rooms.get(name) ?? (await this.load(name));
       if (room.state === "paused" && !(await room.recoverNow())) {
-        throw unavailable("saving_paused", "Saving is paused: the database cannot be written. Your changes are kept; try again shortly.");
+        throw savingPaused("Saving is paused: the database cannot be written. Your changes are kept; try again shortly.");
       }
       if (room.state === "ready") return room;
     }
-    throw unavailable("room_closing", "The room is closing. Try again.");
+    throw roomClosing();
   }
 
   /** Tells a loaded (or loading) room that its log holds rows up to `seq`. */
@@ -81,7 +81,7 @@ export class RoomRegistry {
     let loading = this.#loading.get(name);
     if (loading) return loading;
     if (this.#rooms.size + this.#loading.size >= this.ctx.limits.roomsPerProcess && !this.evictIdle()) {
-      throw unavailable("too_many_rooms", "This server has as many sections open as it allows. Try again later.");
+      throw tooManyRooms();
     }
     loading = Room.load(name, this.ctx, (room) => this.unload(room))
       .then(
@@ -93,7 +93,7 @@ export class RoomRegistry {
         },
         (err: unknown) => {
           this.ctx.log.error({ err, room: name }, "could not load a room");
-          throw unavailable("database_unavailable", "The section could not be loaded. Try again shortly.");
+          throw databaseUnavailable("The section could not be loaded. Try again shortly.");
         },
       )
       .finally(() => {

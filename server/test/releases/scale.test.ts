@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contentToUpdate, diffReleases, type Release } from "@codewright/shared";
 import { databaseKinds, makeStandard } from "../helper";
 import { publishRelease } from "../../src/domain/releases/publish";
+import { workflowRecords } from "../../src/domain/proposals";
 import { ReleaseSigner } from "../../src/domain/releases/signing";
 import { releaseSchemaErrors, startReleaseApp } from "./support";
 
@@ -37,7 +38,7 @@ describe.each(databaseKinds)("a 2,000-section standard (%s)", (kind) => {
     for (let k = 0; k < updates.length; k += 500) await t.db.insertInto("room_updates").values(updates.slice(k, k + 500)).execute();
 
     const signer = await ReleaseSigner.open(t.db, t.dataDir);
-    const publish = async (version: string) => JSON.parse((await publishRelease(t.db, standard, { version }, null, signer)).document) as Release;
+    const publish = async (version: string) => JSON.parse((await publishRelease(t.db, standard, { version }, null, signer, workflowRecords)).document) as Release;
     const first = await publish("1.0");
     const second = await publish("1.1");
     expect(first.sections).toHaveLength(40);

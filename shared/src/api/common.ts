@@ -1,6 +1,10 @@
 import { Type, type Static } from "typebox";
+import type { ErrorCode } from "../errors";
 
-/** The body of every error response: a stable code for programs and a sentence for people. */
+/**
+ * The body of every error response: a stable code for programs and a sentence for people. The
+ * schema says string so that older clients accept codes added later; the type names them all.
+ */
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({
@@ -10,7 +14,7 @@ export const ErrorBody = Type.Object(
   },
   { $id: "ErrorBody" },
 );
-export type ErrorBody = Static<typeof ErrorBody>;
+export type ErrorBody = { error: { code: ErrorCode; message: string } };
 
 export const Uuid = Type.String({ format: "uuid" });
 /** A standard's slug: lower-case words joined by hyphens. */
@@ -27,6 +31,7 @@ export const Title = Type.String({ minLength: 1, maxLength: 300, pattern: "^[^\\
 export const LongText = Type.String({ maxLength: 20000, pattern: "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f\\u202a-\\u202e\\u2066-\\u2069\\ud800-\\udfff]*$" });
 export const Email = Type.String({ format: "email", maxLength: 254 });
 export const Ok = Type.Object({ ok: Type.Literal(true) });
+export type Ok = Static<typeof Ok>;
 
 /**
  * An object schema of booleans, one per name: what the asking user may do (for showing

@@ -1,7 +1,7 @@
 import { Type, type Static } from "typebox";
 import { ReleaseDiff } from "../diff/types";
-import { Content } from "./standards";
-import { Label, LongText, Title, Uuid } from "./common";
+import { CreateSectionBody, UpdateSectionBody } from "./standards";
+import { Flags, LongText, Title, Uuid } from "./common";
 
 /** `draft → open → accepted | rejected | withdrawn`; `open → draft` when its authors reopen it. */
 export const ProposalState = Type.Union([
@@ -123,16 +123,7 @@ export const Decision = Type.Object({
 export type Decision = Static<typeof Decision>;
 
 /** What the asking user may do with the proposal now (for showing buttons; the server checks again). */
-export const ProposalPermissions = Type.Object({
-  edit: Type.Boolean(),
-  submit: Type.Boolean(),
-  reopen: Type.Boolean(),
-  withdraw: Type.Boolean(),
-  inviteCoAuthors: Type.Boolean(),
-  vote: Type.Boolean(),
-  decide: Type.Boolean(),
-  comment: Type.Boolean(),
-});
+export const ProposalPermissions = Flags(["edit", "submit", "reopen", "withdraw", "inviteCoAuthors", "vote", "decide", "comment"]);
 export type ProposalPermissions = Static<typeof ProposalPermissions>;
 
 export const ProposalDetail = Type.Object({
@@ -167,23 +158,11 @@ export type AddCoAuthorBody = Static<typeof AddCoAuthorBody>;
 export const CoAuthorList = Type.Object({ coAuthors: Type.Array(UserRef) });
 export type CoAuthorList = Static<typeof CoAuthorList>;
 
-export const AddProposalSectionBody = Type.Object({
-  label: Label,
-  title: Title,
-  parentId: Type.Optional(Type.Union([Uuid, Type.Null()])),
-  /** 0-based place among its siblings; default: last. */
-  position: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
-  content: Type.Optional(Content),
-});
-export type AddProposalSectionBody = Static<typeof AddProposalSectionBody>;
-
-export const UpdateProposalSectionBody = Type.Object({
-  label: Type.Optional(Label),
-  title: Type.Optional(Title),
-  parentId: Type.Optional(Type.Union([Uuid, Type.Null()])),
-  position: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
-});
-export type UpdateProposalSectionBody = Static<typeof UpdateProposalSectionBody>;
+/** A proposal's sections are added and changed with the same bodies as the draft's. */
+export const AddProposalSectionBody = CreateSectionBody;
+export type AddProposalSectionBody = CreateSectionBody;
+export const UpdateProposalSectionBody = UpdateSectionBody;
+export type UpdateProposalSectionBody = UpdateSectionBody;
 
 /** `POST …/accept`: the note is required when the tally does not pass (deciding against it). */
 export const AcceptProposalBody = Type.Object({ note: Type.Optional(LongText) });

@@ -32,6 +32,7 @@ export const Standard = Type.Object({
   publicCommentsOpen: Type.Boolean(),
   voteThreshold: Type.Number(),
   voteQuorum: Type.Integer(),
+  permissions: StandardPermissions,
 });
 export type Standard = Static<typeof Standard>;
 export const StandardSummary = Type.Object({ slug: Type.String(), title: Type.String(), description: Type.String() });
@@ -79,6 +80,7 @@ export const SectionDetail = Type.Object({
   room: Type.String(),
   content: Type.Any(),
   text: Type.String(),
+  permissions: StandardPermissions,
 });
 export type SectionDetail = Static<typeof SectionDetail>;
 

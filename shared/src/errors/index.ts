@@ -43,3 +43,5 @@ export class ContentError extends Error {
 export function isContentError(error: unknown, code?: ContentErrorCode): error is ContentError {
   return error instanceof ContentError && (code === undefined || error.code === code);
 }
+
+export type { ErrorCode } from "./codes";

@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type * as Y from "yjs";
-import type { AnchorPosition, CommentListQuery, CommentTarget, CommentThread, DispositionBody, PMJSON, UserRef } from "@codewright/shared";
+import type { AnchorPosition, CommentList, CommentListQuery, CommentTarget, CommentThread, DispositionBody, PMJSON, UserRef } from "@codewright/shared";
 import type { Db } from "../../db/database";
-import type { CommentThreadRow, StoredAnchor } from "../../db/tables/comments";
+import type { CommentReplyRow, CommentThreadRow, StoredAnchor } from "../../db/tables/comments";
 import type { ProposalRow } from "../../db/tables/proposals";
 import type { Actor } from "../auth";
 import type { DomainContext } from "../context";
-import { assertComment, assertDispose, assertModerateThread, assertRead, canComment, canDispose, canModerateThread, standardAccess, type StandardAccess } from "../access";
+import { assertComment, assertDispose, assertModerateThread, assertRead, canComment, canDispose, canModerateThread, canRead, standardAccess, type StandardAccess } from "../access";
 import { recordAudit } from "../audit";
-import { conflict, invalid, notFound } from "../errors";
+import { commentNotOpen, commentNotResolved, emptyComment, invalidAnchor, invalidTarget, notAPublicComment, notFound, responseRequired } from "../errors";
 import { loadRoomDoc } from "../room-log";
 import { draftRoom } from "../sections";
 import { accessToStandard } from "../standards";
@@ -32,7 +32,7 @@ interface TargetFacts {
 }
 
 async function proposalOf(db: Db, standardId: string, id: string | undefined): Promise<ProposalRow> {
-  if (!id) throw invalid("invalid_target", "Name the proposal the comment is on.");
+  if (!id) throw invalidTarget( "Name the proposal the comment is on.");
   const row = await db.selectFrom("proposals").selectAll().where("id", "=", id).where("standard_id", "=", standardId).executeTakeFirst();
   if (!row) throw notFound("proposal");
   return row;
@@ -48,10 +48,12 @@ function releaseSection(sections: ReadonlyArray<{ id: string; content: PMJSON; c
   return null;
 }
 
-async function releaseDocumentOf(db: Db, standardId: string, version: string) {
+type ReleaseSections = { sections: Array<{ id: string; content: PMJSON; children: unknown[] }> };
+
+async function releaseDocumentOf(db: Db, standardId: string, version: string): Promise<ReleaseSections> {
   const row = await db.selectFrom("releases").select("document").where("standard_id", "=", standardId).where("version", "=", version).executeTakeFirst();
   if (!row) throw notFound("release");
-  return JSON.parse(row.document) as { sections: Array<{ id: string; content: PMJSON; children: unknown[] }> };
+  return JSON.parse(row.document) as ReleaseSections;
 }
 
 /** Checks that the target exists in the standard and returns where its text is. Throws 400 `invalid_target`, 404. */
@@ -60,23 +62,23 @@ async function checkTarget(db: Db, standardId: string, target: CommentTarget): P
     (["section", "proposal", "version"] as const).some((k) => target[k] !== undefined && !allowed.includes(k));
   switch (target.kind) {
     case "section": {
-      if (extra(["section"]) || !target.section) throw invalid("invalid_target", "A comment on a section names the section, and nothing else.");
+      if (extra(["section"]) || !target.section) throw invalidTarget( "A comment on a section names the section, and nothing else.");
       const s = await db.selectFrom("sections").select("room").where("id", "=", target.section).where("standard_id", "=", standardId).where("deleted_at", "is", null).executeTakeFirst();
       if (!s) throw notFound("section");
       return { facts: { kind: "section", sectionId: target.section, proposal: null, version: null }, source: { kind: "room", room: s.room } };
     }
     case "proposal": {
-      if (extra(["proposal"])) throw invalid("invalid_target", "A comment on a whole proposal names the proposal, and nothing else.");
+      if (extra(["proposal"])) throw invalidTarget( "A comment on a whole proposal names the proposal, and nothing else.");
       const proposal = await proposalOf(db, standardId, target.proposal);
       return { facts: { kind: "proposal", sectionId: null, proposal, version: null }, source: { kind: "none" } };
     }
     case "proposal_section": {
-      if (extra(["proposal", "section"]) || !target.section) throw invalid("invalid_target", "A comment on a proposal's section names the proposal and the section.");
+      if (extra(["proposal", "section"]) || !target.section) throw invalidTarget( "A comment on a proposal's section names the proposal and the section.");
       const proposal = await proposalOf(db, standardId, target.proposal);
       return { facts: { kind: "proposal_section", sectionId: target.section, proposal, version: null }, source: await proposalSource(db, proposal, target.section) };
     }
     case "release_section": {
-      if (extra(["version", "section"]) || !target.version) throw invalid("invalid_target", "A public comment names the release version (and the section, unless it is on the whole release).");
+      if (extra(["version", "section"]) || !target.version) throw invalidTarget( "A public comment names the release version (and the section, unless it is on the whole release).");
       const document = await releaseDocumentOf(db, standardId, target.version);
       let source: TextSource = { kind: "none" };
       if (target.section) {
@@ -91,9 +93,13 @@ async function checkTarget(db: Db, standardId: string, target: CommentTarget): P
 
 /** A proposal section's text: its own room once forked (or added), else its base. Throws 404 for a section the proposal never had. */
 async function proposalSource(db: Db, proposal: ProposalRow, sectionId: string): Promise<TextSource> {
-  if (![...proposal.outline, ...proposal.base_outline].some((e) => e.id === sectionId)) throw notFound("section");
   const room = await db.selectFrom("proposal_rooms").select("room").where("proposal_id", "=", proposal.id).where("section_id", "=", sectionId).executeTakeFirst();
-  return room ? { kind: "room", room: room.room } : { kind: "base", proposalId: proposal.id, sectionId };
+  return proposalSectionSource(proposal, sectionId, room?.room);
+}
+
+function proposalSectionSource(proposal: ProposalRow, sectionId: string, room: string | undefined): TextSource {
+  if (![...proposal.outline, ...proposal.base_outline].some((e) => e.id === sectionId)) throw notFound("section");
+  return room ? { kind: "room", room } : { kind: "base", proposalId: proposal.id, sectionId };
 }
 
 /** Reads texts once per request. */
@@ -132,7 +138,7 @@ class Texts {
 }
 
 function assertBody(body: string): void {
-  if (!body.trim()) throw invalid("empty_comment", "Write something: a comment cannot be empty.");
+  if (!body.trim()) throw emptyComment();
 }
 
 export interface NewComment {
@@ -147,17 +153,17 @@ export interface NewComment {
  * point at text that exists now (400 `invalid_anchor`), and only targets with text take one.
  */
 export async function createThread(ctx: DomainContext, actor: Actor | null, input: NewComment): Promise<CommentThread> {
-  const access = await accessToStandard(ctx.db, input.target.standard, actor);
-  assertComment(access, input.target.kind);
-  assertBody(input.body);
-  const id = await ctx.db.transaction().execute(async (trx) => {
+  return ctx.db.transaction().execute(async (trx) => {
+    const access = await accessToStandard(trx, input.target.standard, actor);
+    assertComment(access, input.target.kind);
+    assertBody(input.body);
     const { facts, source } = await checkTarget(trx, access.standard.id, input.target);
     if (input.anchor) {
-      if (source.kind === "none") throw invalid("invalid_anchor", "Only a comment on a section's text can be anchored to a range of it.");
+      if (source.kind === "none") throw invalidAnchor("Only a comment on a section's text can be anchored to a range of it.");
       const texts = new Texts(trx);
       const position = await texts.position(source, input.anchor);
       await texts.destroy();
-      if (position?.state !== "active") throw invalid("invalid_anchor", "The anchored text was not found in the section as it is now. Select it again.");
+      if (position?.state !== "active") throw invalidAnchor("The anchored text was not found in the section as it is now. Select it again.");
     }
     const threadId = randomUUID();
     await trx
@@ -169,13 +175,13 @@ export async function createThread(ctx: DomainContext, actor: Actor | null, inpu
         section_id: facts.sectionId,
         proposal_id: facts.proposal?.id ?? null,
         release_version: facts.version,
-        author_id: actor!.user.id,
+        author_id: access.actor.user.id,
         body: input.body,
         anchor: input.anchor ? JSON.stringify(input.anchor) : null,
       })
       .execute();
     await recordAudit(trx, {
-      actorId: actor!.user.id,
+      actorId: access.actor.user.id,
       standardId: access.standard.id,
       action: "comment.create",
       subjectType: "comment",
@@ -183,9 +189,8 @@ export async function createThread(ctx: DomainContext, actor: Actor | null, inpu
       toState: "open",
       details: { target: facts.kind, sectionId: facts.sectionId, proposalId: facts.proposal?.id ?? null, version: facts.version },
     });
-    return threadId;
+    return threadView(trx, access, await threadRow(trx, threadId));
   });
-  return (await threadViews(ctx.db, access, [await threadRow(ctx.db, id)]))[0]!;
 }
 
 async function threadRow(db: Db, id: string, forUpdate = false): Promise<CommentThreadRow> {
@@ -201,59 +206,51 @@ async function accessToThread(db: Db, id: string, actor: Actor | null, forUpdate
   const thread = await threadRow(db, id, forUpdate);
   const standard = await db.selectFrom("standards").selectAll().where("id", "=", thread.standard_id).executeTakeFirstOrThrow();
   const access = await standardAccess(db, standard, actor);
-  try {
-    assertRead(access);
-  } catch {
-    throw notFound("comment");
-  }
+  if (!canRead(access)) throw notFound("comment");
   return { access, thread };
 }
 
 /** Adds a reply to a thread; whoever may comment on its target may reply. */
-export async function replyToThread(ctx: DomainContext, id: string, actor: Actor | null, body: string): Promise<CommentThread> {
-  const { access } = await accessToThread(ctx.db, id, actor);
-  const thread = await ctx.db.transaction().execute(async (trx) => {
-    const { thread } = await accessToThread(trx, id, actor, true);
+export async function replyToThread(ctx: DomainContext, actor: Actor | null, id: string, body: string): Promise<CommentThread> {
+  const { view, standardId } = await ctx.db.transaction().execute(async (trx) => {
+    const { access, thread } = await accessToThread(trx, id, actor, true);
     assertComment(access, thread.target_kind);
     assertBody(body);
     const replyId = randomUUID();
-    await trx.insertInto("comment_replies").values({ id: replyId, thread_id: id, author_id: actor!.user.id, body }).execute();
+    await trx.insertInto("comment_replies").values({ id: replyId, thread_id: id, author_id: access.actor.user.id, body }).execute();
     await trx.updateTable("comment_threads").set({ updated_at: new Date() }).where("id", "=", id).execute();
     await recordAudit(trx, {
-      actorId: actor!.user.id,
+      actorId: access.actor.user.id,
       standardId: thread.standard_id,
       action: "comment.reply",
       subjectType: "comment",
       subjectId: id,
       details: { replyId, proposalId: thread.proposal_id },
     });
-    return threadRow(trx, id);
+    return { view: await threadView(trx, access, await threadRow(trx, id)), standardId: thread.standard_id };
   });
-  ctx.events.emit("activity", { standardId: thread.standard_id });
-  return (await threadViews(ctx.db, access, [thread]))[0]!;
+  ctx.events.emit("activity", { standardId });
+  return view;
 }
 
 /**
  * Resolves (`open → resolved`) or reopens (`resolved → open`) a thread: its author or an editor.
  * Throws 409 `comment_not_open` / `comment_not_resolved` from the wrong state.
  */
-export async function setThreadState(ctx: DomainContext, id: string, actor: Actor | null, to: "open" | "resolved"): Promise<CommentThread> {
-  const { access } = await accessToThread(ctx.db, id, actor);
-  const thread = await ctx.db.transaction().execute(async (trx) => {
-    const { thread } = await accessToThread(trx, id, actor, true);
+export async function setThreadState(ctx: DomainContext, actor: Actor | null, id: string, to: "open" | "resolved"): Promise<CommentThread> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const { access, thread } = await accessToThread(trx, id, actor, true);
     assertModerateThread(access, thread.author_id);
-    if (thread.state === to) {
-      throw to === "resolved" ? conflict("comment_not_open", "This thread is already resolved.") : conflict("comment_not_resolved", "This thread is open already.");
-    }
+    if (thread.state === to) throw to === "resolved" ? commentNotOpen() : commentNotResolved();
     const now = new Date();
     const row = await trx
       .updateTable("comment_threads")
-      .set({ state: to, resolved_by: to === "resolved" ? actor!.user.id : null, resolved_at: to === "resolved" ? now : null, updated_at: now })
+      .set({ state: to, resolved_by: to === "resolved" ? access.actor.user.id : null, resolved_at: to === "resolved" ? now : null, updated_at: now })
       .where("id", "=", id)
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordAudit(trx, {
-      actorId: actor!.user.id,
+      actorId: access.actor.user.id,
       standardId: thread.standard_id,
       action: to === "resolved" ? "comment.resolve" : "comment.reopen",
       subjectType: "comment",
@@ -261,9 +258,8 @@ export async function setThreadState(ctx: DomainContext, id: string, actor: Acto
       fromState: thread.state,
       toState: to,
     });
-    return row;
+    return threadView(trx, access, row);
   });
-  return (await threadViews(ctx.db, access, [thread]))[0]!;
 }
 
 /**
@@ -271,13 +267,12 @@ export async function setThreadState(ctx: DomainContext, id: string, actor: Acto
  * and optionally the proposal that carries it out. Recording it again replaces it; the audit log
  * keeps each. Throws 400 `not_a_public_comment` for a thread that is not on a release.
  */
-export async function disposeThread(ctx: DomainContext, id: string, actor: Actor | null, input: DispositionBody): Promise<CommentThread> {
-  const { access } = await accessToThread(ctx.db, id, actor);
-  const thread = await ctx.db.transaction().execute(async (trx) => {
-    const { thread } = await accessToThread(trx, id, actor, true);
+export async function disposeThread(ctx: DomainContext, actor: Actor | null, id: string, input: DispositionBody): Promise<CommentThread> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const { access, thread } = await accessToThread(trx, id, actor, true);
     assertDispose(access);
-    if (thread.target_kind !== "release_section") throw invalid("not_a_public_comment", "Only public comments on a release get a disposition.");
-    if (!input.response.trim()) throw invalid("response_required", "A disposition needs a response to the commenter.");
+    if (thread.target_kind !== "release_section") throw notAPublicComment();
+    if (!input.response.trim()) throw responseRequired();
     if (input.proposal) await proposalOf(trx, thread.standard_id, input.proposal);
     const row = await trx
       .updateTable("comment_threads")
@@ -285,7 +280,7 @@ export async function disposeThread(ctx: DomainContext, id: string, actor: Actor
         disposition: input.disposition,
         disposition_response: input.response,
         disposition_proposal_id: input.proposal ?? null,
-        disposition_by: actor!.user.id,
+        disposition_by: access.actor.user.id,
         disposition_at: new Date(),
         updated_at: new Date(),
       })
@@ -293,7 +288,7 @@ export async function disposeThread(ctx: DomainContext, id: string, actor: Actor
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordAudit(trx, {
-      actorId: actor!.user.id,
+      actorId: access.actor.user.id,
       standardId: thread.standard_id,
       action: "comment.disposition",
       subjectType: "comment",
@@ -302,13 +297,13 @@ export async function disposeThread(ctx: DomainContext, id: string, actor: Actor
       toState: input.disposition,
       details: { response: input.response, proposalId: input.proposal ?? null },
     });
-    return row;
+    return threadView(trx, access, row);
   });
-  return (await threadViews(ctx.db, access, [thread]))[0]!;
 }
 
 /** The threads of a standard the query asks for (see `CommentListQuery`), oldest first. Whoever may read the standard. */
-export async function listThreads(db: Db, actor: Actor | null, query: CommentListQuery): Promise<CommentThread[]> {
+export async function listThreads(ctx: DomainContext, actor: Actor | null, query: CommentListQuery): Promise<CommentList> {
+  const db = ctx.db;
   const access = await accessToStandard(db, query.standard, actor);
   assertRead(access);
   let q = db.selectFrom("comment_threads").selectAll().where("standard_id", "=", access.standard.id);
@@ -324,84 +319,129 @@ export async function listThreads(db: Db, actor: Actor | null, query: CommentLis
   }
   if (query.state) q = q.where("state", "=", query.state);
   const rows = await q.orderBy("created_at").orderBy("id").execute();
-  return threadViews(db, access, rows);
+  return { comments: await threadViews(db, access, rows) };
 }
 
-/** Threads as the API shows them: people named, replies in order, anchors resolved against today's text. */
-async function threadViews(db: Db, access: StandardAccess, rows: CommentThreadRow[]): Promise<CommentThread[]> {
-  if (rows.length === 0) return [];
-  const replies = await db
-    .selectFrom("comment_replies")
-    .selectAll()
-    .where(
-      "thread_id",
-      "in",
-      rows.map((r) => r.id),
-    )
-    .orderBy("created_at")
-    .orderBy("id")
-    .execute();
+async function threadView(db: Db, access: StandardAccess, row: CommentThreadRow): Promise<CommentThread> {
+  const [view] = await threadViews(db, access, [row]);
+  return view!;
+}
+
+/** What the views of some threads need besides their rows, each read with one query. */
+interface ThreadFacts {
+  replies: Map<string, CommentReplyRow[]>;
+  users: Map<string, UserRef>;
+  proposals: Map<string, ProposalRow>;
+  /** Forked or added rooms of those proposals, by `proposalId sectionId`. */
+  proposalRooms: Map<string, string>;
+  releases: Map<string, ReleaseSections>;
+}
+
+async function threadFacts(db: Db, standardId: string, rows: readonly CommentThreadRow[]): Promise<ThreadFacts> {
+  const threadIds = rows.map((r) => r.id);
+  const replyRows = await db.selectFrom("comment_replies").selectAll().where("thread_id", "in", threadIds).orderBy("created_at").orderBy("id").execute();
+  const replies = new Map<string, CommentReplyRow[]>();
+  for (const r of replyRows) replies.set(r.thread_id, [...(replies.get(r.thread_id) ?? []), r]);
+
   const userIds = new Set<string>();
   for (const r of rows) for (const u of [r.author_id, r.resolved_by, r.disposition_by]) if (u) userIds.add(u);
-  for (const r of replies) userIds.add(r.author_id);
+  for (const r of replyRows) userIds.add(r.author_id);
   const users = new Map(
     (await db.selectFrom("users").select(["id", "display_name"]).where("id", "in", [...userIds]).execute()).map((u) => [u.id, { id: u.id, displayName: u.display_name } satisfies UserRef]),
   );
-  const proposals = new Map<string, ProposalRow>();
-  for (const id of new Set(rows.map((r) => r.proposal_id).filter((p): p is string => p !== null))) {
-    proposals.set(id, await db.selectFrom("proposals").selectAll().where("id", "=", id).executeTakeFirstOrThrow());
+
+  // Only anchored threads read text, so only they need proposals, rooms and releases.
+  const anchored = rows.filter((r) => r.anchor && r.section_id);
+  const proposalIds = [...new Set(anchored.filter((r) => r.target_kind === "proposal_section").map((r) => r.proposal_id!))];
+  const proposals = new Map(
+    proposalIds.length ? (await db.selectFrom("proposals").selectAll().where("id", "in", proposalIds).execute()).map((p) => [p.id, p]) : [],
+  );
+  const proposalRooms = new Map(
+    proposalIds.length
+      ? (await db.selectFrom("proposal_rooms").select(["proposal_id", "section_id", "room"]).where("proposal_id", "in", proposalIds).execute()).map((r) => [
+          `${r.proposal_id} ${r.section_id}`,
+          r.room,
+        ])
+      : [],
+  );
+  const versions = [...new Set(anchored.filter((r) => r.target_kind === "release_section").map((r) => r.release_version!))];
+  const releases = new Map(
+    versions.length
+      ? (await db.selectFrom("releases").select(["version", "document"]).where("standard_id", "=", standardId).where("version", "in", versions).execute()).map((r) => [
+          r.version,
+          JSON.parse(r.document) as ReleaseSections,
+        ])
+      : [],
+  );
+  return { replies, users, proposals, proposalRooms, releases };
+}
+
+/** Where a stored thread's anchored text is now. Throws 404 for a proposal section or release that no longer has it. */
+function sourceOf(r: CommentThreadRow, facts: ThreadFacts): TextSource {
+  if (!r.anchor || !r.section_id) return { kind: "none" };
+  switch (r.target_kind) {
+    case "section":
+      // A draft section deleted since: its room still holds the text, so the anchor still resolves or reads deleted.
+      return { kind: "room", room: draftRoom(r.section_id) };
+    case "proposal_section": {
+      const proposal = facts.proposals.get(r.proposal_id!);
+      if (!proposal) throw new Error(`proposal ${r.proposal_id} of comment ${r.id} is missing`);
+      return proposalSectionSource(proposal, r.section_id, facts.proposalRooms.get(`${proposal.id} ${r.section_id}`));
+    }
+    case "release_section": {
+      const release = facts.releases.get(r.release_version!);
+      if (!release) throw notFound("release");
+      const section = releaseSection(release.sections, r.section_id);
+      return section ? { kind: "release", content: section.content } : { kind: "none" };
+    }
+    case "proposal":
+      return { kind: "none" };
   }
-  const releases = new Map<string, Awaited<ReturnType<typeof releaseDocumentOf>>>();
+}
+
+/** A thread as the API shows it: people named, replies in order, its anchor where it is now. */
+function toThreadView(r: CommentThreadRow, access: StandardAccess, facts: ThreadFacts, position: AnchorPosition | null): CommentThread {
+  const user = (id: string) => facts.users.get(id)!;
+  return {
+    id: r.id,
+    target: { kind: r.target_kind, standard: access.standard.slug, section: r.section_id, proposal: r.proposal_id, version: r.release_version },
+    author: user(r.author_id),
+    body: r.body,
+    anchor: r.anchor,
+    position,
+    state: r.state,
+    resolvedBy: r.resolved_by ? (facts.users.get(r.resolved_by) ?? null) : null,
+    resolvedAt: r.resolved_at ? new Date(r.resolved_at).toISOString() : null,
+    disposition:
+      r.disposition && r.disposition_at
+        ? {
+            value: r.disposition,
+            response: r.disposition_response ?? "",
+            proposal: r.disposition_proposal_id,
+            by: r.disposition_by ? (facts.users.get(r.disposition_by) ?? null) : null,
+            at: new Date(r.disposition_at).toISOString(),
+          }
+        : null,
+    replies: (facts.replies.get(r.id) ?? []).map((x) => ({ id: x.id, author: user(x.author_id), body: x.body, createdAt: new Date(x.created_at).toISOString() })),
+    permissions: {
+      reply: canComment(access, r.target_kind),
+      resolve: canModerateThread(access, r.author_id),
+      dispose: canDispose(access) && r.target_kind === "release_section",
+    },
+    createdAt: new Date(r.created_at).toISOString(),
+    updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}
+
+/** Threads as the API shows them, with anchors resolved against today's text. */
+async function threadViews(db: Db, access: StandardAccess, rows: CommentThreadRow[]): Promise<CommentThread[]> {
+  if (rows.length === 0) return [];
+  const facts = await threadFacts(db, access.standard.id, rows);
   const texts = new Texts(db);
   try {
-    const out: CommentThread[] = [];
-    for (const r of rows) {
-      let source: TextSource = { kind: "none" };
-      if (r.anchor && r.section_id) {
-        if (r.target_kind === "section") source = { kind: "room", room: draftRoom(r.section_id) };
-        else if (r.target_kind === "proposal_section") source = await proposalSource(db, proposals.get(r.proposal_id!)!, r.section_id);
-        else if (r.target_kind === "release_section") {
-          const version = r.release_version!;
-          if (!releases.has(version)) releases.set(version, await releaseDocumentOf(db, r.standard_id, version));
-          const section = releaseSection(releases.get(version)!.sections, r.section_id);
-          source = section ? { kind: "release", content: section.content } : { kind: "none" };
-        }
-      }
-      // A draft section deleted since: its room still holds the text, so the anchor still resolves or reads deleted.
-      const position = await texts.position(source, r.anchor);
-      out.push({
-        id: r.id,
-        target: { kind: r.target_kind, standard: access.standard.slug, section: r.section_id, proposal: r.proposal_id, version: r.release_version },
-        author: users.get(r.author_id)!,
-        body: r.body,
-        anchor: r.anchor,
-        position,
-        state: r.state,
-        resolvedBy: r.resolved_by ? (users.get(r.resolved_by) ?? null) : null,
-        resolvedAt: r.resolved_at ? new Date(r.resolved_at).toISOString() : null,
-        disposition:
-          r.disposition && r.disposition_at
-            ? {
-                value: r.disposition,
-                response: r.disposition_response ?? "",
-                proposal: r.disposition_proposal_id,
-                by: r.disposition_by ? (users.get(r.disposition_by) ?? null) : null,
-                at: new Date(r.disposition_at).toISOString(),
-              }
-            : null,
-        replies: replies
-          .filter((x) => x.thread_id === r.id)
-          .map((x) => ({ id: x.id, author: users.get(x.author_id)!, body: x.body, createdAt: new Date(x.created_at).toISOString() })),
-        permissions: {
-          reply: canComment(access, r.target_kind),
-          resolve: canModerateThread(access, r.author_id),
-          dispose: canDispose(access) && r.target_kind === "release_section",
-        },
-        createdAt: new Date(r.created_at).toISOString(),
-        updatedAt: new Date(r.updated_at).toISOString(),
-      });
-    }
-    return out;
+    const positions: Array<AnchorPosition | null> = [];
+    for (const r of rows) positions.push(await texts.position(sourceOf(r, facts), r.anchor));
+    return rows.map((r, i) => toThreadView(r, access, facts, positions[i] ?? null));
   } finally {
     await texts.destroy();
   }

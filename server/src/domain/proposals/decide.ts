@@ -1,15 +1,17 @@
+import type { ProposalDetail } from "@codewright/shared";
 import type { Db } from "../../db/database";
 import type { ProposalRow } from "../../db/tables/proposals";
 import type { StandardRow } from "../../db/tables/standards";
 import type { Actor } from "../auth";
 import type { DomainContext } from "../context";
 import { assertDecide } from "../access";
-import { conflict, invalid } from "../errors";
+import { proposalConflict, reasonRequired } from "../errors";
 import { appendUpdates, compareRooms } from "../room-log";
 import { createSection, deleteSection, draftRoom, updateSection } from "../sections";
 import { draftEntries, forkDeltas } from "./documents";
 import { applyStep, planMerge, structuralChanges, targetIndex, type MergeConflict, type OutlineEntry } from "./outline";
-import { accessToProposal, assertOpen, recordTransition, tallyOf } from "./proposals";
+import { accessToProposal, assertOpen, recordTransition, withRow } from "./proposals";
+import { proposalDetail, tallyOf } from "./view";
 import type { Tally } from "./tally";
 
 const CONFLICT_WORDS: Record<MergeConflict["reason"], string> = {
@@ -20,7 +22,7 @@ const CONFLICT_WORDS: Record<MergeConflict["reason"], string> = {
 
 function conflictError(conflicts: MergeConflict[], labels: Map<string, string>) {
   const list = conflicts.map((c) => `${labels.get(c.sectionId) ?? c.sectionId} ${CONFLICT_WORDS[c.reason]}`).join("; ");
-  return conflict("proposal_conflict", `This proposal cannot be merged into today's draft: ${list}. Its authors can reopen it and adapt it.`);
+  return proposalConflict(`This proposal cannot be merged into today's draft: ${list}. Its authors can reopen it and adapt it.`);
 }
 
 async function lockStandard(db: Db, standardId: string): Promise<StandardRow> {
@@ -49,18 +51,19 @@ async function recordDecision(db: Db, proposal: ProposalRow, outcome: "accepted"
  * merges and the other gets 409 `proposal_not_open`. Merges into one standard are serialised by
  * its row lock. Throws 409 `proposal_conflict` when the draft lost a section the proposal needs.
  */
-export async function acceptProposal(ctx: DomainContext, id: string, actor: Actor | null, note?: string): Promise<ProposalRow> {
+export async function acceptProposal(ctx: DomainContext, actor: Actor | null, id: string, note?: string): Promise<ProposalDetail> {
   const removedSections: string[] = [];
-  const row = await ctx.db.transaction().execute(async (trx) => {
-    const { access, proposal } = await accessToProposal(trx, id, actor, true);
+  const { detail, standardId } = await ctx.db.transaction().execute(async (trx) => {
+    const found = await accessToProposal(trx, id, actor, true);
+    const { access, proposal } = found;
     assertDecide(access);
     assertOpen(proposal);
     const standard = await lockStandard(trx, proposal.standard_id);
     const tally = await tallyOf(trx, proposal, standard);
     const reason = note?.trim() ? note : "";
-    if (!tally.passes && !reason) throw invalid("reason_required", "The tally does not pass: accepting it anyway needs a note giving the reason.");
+    if (!tally.passes && !reason) throw reasonRequired("The tally does not pass: accepting it anyway needs a note giving the reason.");
 
-    const actorId = actor!.user.id;
+    const actorId = access.actor.user.id;
     const deltas = await forkDeltas(trx, id);
     const steps = planMerge(proposal.base_outline, proposal.outline);
     let outline: readonly OutlineEntry[] = await draftEntries(trx, standard.id);
@@ -121,24 +124,27 @@ export async function acceptProposal(ctx: DomainContext, id: string, actor: Acto
 
     const touched = [...new Set([...structuralChanges(proposal.base_outline, proposal.outline).keys(), ...modified])];
     const againstTally = await recordDecision(trx, proposal, "accepted", actorId, reason, tally, touched);
-    return recordTransition(trx, proposal, "accepted", actorId, { note: reason, againstTally, sections: touched, tally });
+    const row = await recordTransition(trx, proposal, "accepted", actorId, { note: reason, againstTally, sections: touched, tally });
+    return { detail: await proposalDetail(trx, withRow(found, row)), standardId: row.standard_id };
   });
-  ctx.events.emit("activity", { standardId: row.standard_id });
-  if (removedSections.length > 0) ctx.events.emit("roomsRemoved", { standardId: row.standard_id, rooms: removedSections.map(draftRoom) });
-  return row;
+  ctx.events.emit("activity", { standardId });
+  if (removedSections.length > 0) ctx.events.emit("roomsRemoved", { standardId, rooms: removedSections.map(draftRoom) });
+  return detail;
 }
 
 /** `open → rejected`, by an editor, with a reason (400 `reason_required` when blank). The tally is frozen into the decision. */
-export async function rejectProposal(ctx: DomainContext, id: string, actor: Actor | null, reason: string): Promise<ProposalRow> {
-  const row = await ctx.db.transaction().execute(async (trx) => {
-    const { access, proposal } = await accessToProposal(trx, id, actor, true);
+export async function rejectProposal(ctx: DomainContext, actor: Actor | null, id: string, reason: string): Promise<ProposalDetail> {
+  const { detail, standardId } = await ctx.db.transaction().execute(async (trx) => {
+    const found = await accessToProposal(trx, id, actor, true);
+    const { access, proposal } = found;
     assertDecide(access);
     assertOpen(proposal);
-    if (!reason.trim()) throw invalid("reason_required", "Rejecting a proposal needs a reason, so its authors know why.");
+    if (!reason.trim()) throw reasonRequired("Rejecting a proposal needs a reason, so its authors know why.");
     const tally = await tallyOf(trx, proposal, access.standard);
-    const againstTally = await recordDecision(trx, proposal, "rejected", actor!.user.id, reason, tally, []);
-    return recordTransition(trx, proposal, "rejected", actor!.user.id, { reason, againstTally, tally });
+    const againstTally = await recordDecision(trx, proposal, "rejected", access.actor.user.id, reason, tally, []);
+    const row = await recordTransition(trx, proposal, "rejected", access.actor.user.id, { reason, againstTally, tally });
+    return { detail: await proposalDetail(trx, withRow(found, row)), standardId: row.standard_id };
   });
-  ctx.events.emit("activity", { standardId: row.standard_id });
-  return row;
+  ctx.events.emit("activity", { standardId });
+  return detail;
 }

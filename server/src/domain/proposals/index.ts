@@ -4,6 +4,9 @@
  */
 export {
   accessToProposal,
+  readProposal,
+  readProposalDiff,
+  readProposalPreview,
   createProposal,
   updateProposal,
   submitProposal,
@@ -13,7 +16,6 @@ export {
   removeCoAuthor,
   coAuthorCandidates,
   castVote,
-  tallyOf,
   listProposals,
   type ProposalAccess,
   type NewProposal,
@@ -21,8 +23,7 @@ export {
 } from "./proposals";
 export { addProposalSection, changeProposalSection, deleteProposalSection, openProposalSection, type NewProposalSection } from "./structure";
 export { acceptProposal, rejectProposal } from "./decide";
-export { proposalDetail, proposalSections, timelineOf } from "./view";
-export { proposalDiff, proposalPreview } from "./documents";
+export { proposalDetail, proposalSections, tallyOf, timelineOf } from "./view";
 export { proposalRoom, parseProposalRoom, forkSection, lowestActiveBaseSeq, activeBaseSeqs } from "./rooms";
 export { proposalRoomGrant } from "./room-access";
 export { changesSincePreviousRelease, workflowRecords } from "./release-records";

@@ -1,6 +1,6 @@
 import { numberOutline } from "@codewright/shared";
 import type { OutlineEntry } from "../../db/tables/proposals";
-import { invalid, notFound } from "../errors";
+import { invalidMove, invalidParent, invalidSection, notFound } from "../errors";
 
 export type { OutlineEntry };
 
@@ -54,15 +54,15 @@ function find(outline: readonly OutlineEntry[], id: string): OutlineEntry {
 
 function assertParent(outline: readonly OutlineEntry[], parentId: string | null, movingId?: string): void {
   if (parentId === null) return;
-  if (!outline.some((e) => e.id === parentId)) throw invalid("invalid_parent", "The parent section is not in this proposal's outline.");
+  if (!outline.some((e) => e.id === parentId)) throw invalidParent();
   if (movingId !== undefined && subtree(outline, movingId).includes(parentId)) {
-    throw invalid("invalid_move", "A section cannot be moved inside itself.");
+    throw invalidMove();
   }
 }
 
 /** Adds a section at `position` among its siblings (default last). Throws 400 for an unknown parent. */
 export function addEntry(outline: readonly OutlineEntry[], entry: Omit<OutlineEntry, "position"> & { position?: number }): OutlineEntry[] {
-  if (outline.some((e) => e.id === entry.id)) throw invalid("invalid_section", "This section is already in the outline.");
+  if (outline.some((e) => e.id === entry.id)) throw invalidSection();
   assertParent(outline, entry.parentId);
   return place(outline, { ...entry, position: 0 }, entry.position ?? Number.MAX_SAFE_INTEGER);
 }

@@ -1,15 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
-import type { ProposalSummary, UserRef } from "@codewright/shared";
+import type { CoAuthorList, ProposalCreated, ProposalDetail, ProposalDiff, ProposalList, ProposalPreview, Tally, UserRef, Vote } from "@codewright/shared";
 import type { Db } from "../../db/database";
-import type { StandardRow } from "../../db/tables/standards";
 import type { ProposalRow, ProposalState, VoteChoice } from "../../db/tables/proposals";
 import type { Actor } from "../auth";
 import type { DomainContext } from "../context";
-import { assertPropose, assertProposalAuthor, assertProposalWriter, assertRead, assertVote, canRead, standardAccess, type ProposalFacts, type StandardAccess } from "../access";
+import { assertPropose, assertProposalAuthor, assertProposalWriter, assertRead, assertVote, canRead, standardAccess, type ActorAccess, type ProposalFacts, type StandardAccess } from "../access";
 import { recordAudit } from "../audit";
-import { conflict, invalid, notFound } from "../errors";
-import { tally, type Tally } from "./tally";
+import { notAMember, notFound, proposalNotDraft, proposalNotOpen, reasonRequired } from "../errors";
+import { accessToStandard } from "../standards";
+import { coAuthorsOf, countedVotes, proposalDetail, tallyOf, toVote } from "./view";
+import { proposalDiff, proposalPreview } from "./documents";
+import { tally } from "./tally";
 
 /** A proposal with what permission rules need to know about it and its standard. */
 export interface ProposalAccess {
@@ -18,8 +20,13 @@ export interface ProposalAccess {
   facts: ProposalFacts;
 }
 
-function factsOf(proposal: ProposalRow, coAuthorIds: string[]): ProposalFacts {
+function factsOf(proposal: ProposalRow, coAuthorIds: readonly string[]): ProposalFacts {
   return { authorId: proposal.author_id, coAuthorIds, state: proposal.state };
+}
+
+/** The same proposal access after `row` was written in this transaction (its state may have moved on). */
+export function withRow(found: ProposalAccess, row: ProposalRow): ProposalAccess {
+  return { ...found, proposal: row, facts: factsOf(row, found.facts.coAuthorIds) };
 }
 
 /**
@@ -50,8 +57,7 @@ const STATE_WORDS: Record<ProposalState, string> = {
 /** Throws 409 `proposal_not_draft` unless the proposal is a draft. */
 export function assertDraft(p: ProposalRow): void {
   if (p.state !== "draft") {
-    throw conflict(
-      "proposal_not_draft",
+    throw proposalNotDraft(
       p.state === "open"
         ? "This proposal is open for review, so its text is frozen. Its author can move it back to draft to change it."
         : `This proposal is ${STATE_WORDS[p.state]} and can no longer change.`,
@@ -62,8 +68,7 @@ export function assertDraft(p: ProposalRow): void {
 /** Throws 409 `proposal_not_open` unless the proposal is open for review. */
 export function assertOpen(p: ProposalRow): void {
   if (p.state !== "open") {
-    throw conflict(
-      "proposal_not_open",
+    throw proposalNotOpen(
       p.state === "draft" ? "This proposal is still a draft: its author must submit it for review first." : `This proposal is ${STATE_WORDS[p.state]}, not open for review.`,
     );
   }
@@ -71,7 +76,7 @@ export function assertOpen(p: ProposalRow): void {
 
 /** Throws 409 `proposal_not_open` when the proposal is accepted, rejected or withdrawn. */
 export function assertActive(p: ProposalRow): void {
-  if (p.state !== "draft" && p.state !== "open") throw conflict("proposal_not_open", `This proposal is ${STATE_WORDS[p.state]} and can no longer change.`);
+  if (p.state !== "draft" && p.state !== "open") throw proposalNotOpen(`This proposal is ${STATE_WORDS[p.state]} and can no longer change.`);
 }
 
 export interface NewProposal {
@@ -83,12 +88,12 @@ export interface NewProposal {
  * Starts a proposal in `draft`. Its base is recorded in one statement, so it is one consistent
  * point of the draft: the outline, and the last seq of every draft room's log. Members only.
  */
-export async function createProposal(ctx: DomainContext, access: StandardAccess, input: NewProposal): Promise<ProposalRow> {
-  assertPropose(access);
-  const actor = access.actor!;
+export async function createProposal(ctx: DomainContext, actor: Actor | null, slug: string, input: NewProposal): Promise<ProposalCreated> {
   const id = randomUUID();
-  const standardId = access.standard.id;
-  const row = await ctx.db.transaction().execute(async (trx) => {
+  const standardId = await ctx.db.transaction().execute(async (trx) => {
+    const access = await accessToStandard(trx, slug, actor);
+    assertPropose(access);
+    const standardId = access.standard.id;
     // A key-share lock on the rooms' rows: appends go on, but a compaction waits for this
     // transaction and then sees the base it records (it merges no rows across a base seq).
     await sql`
@@ -105,23 +110,24 @@ export async function createProposal(ctx: DomainContext, access: StandardAccess,
         from base_sections
       ), proposal as (
         insert into proposals (id, standard_id, author_id, title, rationale, state, base_outline, outline)
-        select ${id}, ${standardId}, ${actor.user.id}, ${input.title.trim()}, ${input.rationale ?? ""}, 'draft', outline, outline from base_outline
+        select ${id}, ${standardId}, ${access.actor.user.id}, ${input.title.trim()}, ${input.rationale ?? ""}, 'draft', outline, outline from base_outline
         returning id
       )
       insert into proposal_bases (proposal_id, room, seq)
       select (select id from proposal), b.room, coalesce((select max(u.seq) from room_updates u where u.room = b.room), 0)
       from base_sections b`.execute(trx);
-    await recordAudit(trx, { actorId: actor.user.id, standardId, action: "proposal.create", subjectType: "proposal", subjectId: id, toState: "draft", details: { title: input.title.trim() } });
-    return trx.selectFrom("proposals").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+    await recordAudit(trx, { actorId: access.actor.user.id, standardId, action: "proposal.create", subjectType: "proposal", subjectId: id, toState: "draft", details: { title: input.title.trim() } });
+    return standardId;
   });
   ctx.events.emit("activity", { standardId });
-  return row;
+  return { id, state: "draft" };
 }
 
 /** Changes the title or rationale of a draft proposal. Its authors only. */
-export async function updateProposal(ctx: DomainContext, id: string, actor: Actor | null, change: { title?: string; rationale?: string }): Promise<ProposalRow> {
+export async function updateProposal(ctx: DomainContext, actor: Actor | null, id: string, change: { title?: string; rationale?: string }): Promise<ProposalDetail> {
   return ctx.db.transaction().execute(async (trx) => {
-    const { access, proposal, facts } = await accessToProposal(trx, id, actor, true);
+    const found = await accessToProposal(trx, id, actor, true);
+    const { access, proposal, facts } = found;
     assertProposalWriter(access, facts);
     assertDraft(proposal);
     const row = await trx
@@ -130,8 +136,8 @@ export async function updateProposal(ctx: DomainContext, id: string, actor: Acto
       .where("id", "=", id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(trx, { actorId: actor!.user.id, standardId: proposal.standard_id, action: "proposal.update", subjectType: "proposal", subjectId: id, details: { fields: Object.keys(change) } });
-    return row;
+    await recordAudit(trx, { actorId: access.actor.user.id, standardId: proposal.standard_id, action: "proposal.update", subjectType: "proposal", subjectId: id, details: { fields: Object.keys(change) } });
+    return proposalDetail(trx, withRow(found, row));
   });
 }
 
@@ -172,50 +178,56 @@ function writersChanged(ctx: DomainContext, standardId: string, userIds: Iterabl
   for (const userId of new Set(userIds)) ctx.events.emit("membershipChanged", { standardId, userId });
 }
 
-/** `draft → open`: the author submits the proposal for review; its text freezes. */
-export async function submitProposal(ctx: DomainContext, id: string, actor: Actor | null): Promise<ProposalRow> {
-  const { row, writers } = await ctx.db.transaction().execute(async (trx) => {
-    const { access, proposal, facts } = await accessToProposal(trx, id, actor, true);
+/** Moves the proposal to `to` and answers with it as it now is, all in one transaction. The author only, after `check`. */
+async function authorMoves(ctx: DomainContext, actor: Actor | null, id: string, to: ProposalState, check: (p: ProposalRow, trx: Db) => Promise<Record<string, unknown>>) {
+  return ctx.db.transaction().execute(async (trx) => {
+    const found = await accessToProposal(trx, id, actor, true);
+    const { access, proposal, facts } = found;
     assertProposalAuthor(access, facts);
-    assertDraft(proposal);
-    return { row: await transition(trx, proposal, "open", actor!.user.id), writers: [facts.authorId, ...facts.coAuthorIds] };
+    const details = await check(proposal, trx);
+    const row = await transition(trx, proposal, to, access.actor.user.id, details);
+    return { detail: await proposalDetail(trx, withRow(found, row)), standardId: row.standard_id, writers: [facts.authorId, ...facts.coAuthorIds] };
   });
-  writersChanged(ctx, row.standard_id, writers);
-  ctx.events.emit("activity", { standardId: row.standard_id });
-  return row;
+}
+
+/** `draft → open`: the author submits the proposal for review; its text freezes. */
+export async function submitProposal(ctx: DomainContext, actor: Actor | null, id: string): Promise<ProposalDetail> {
+  const { detail, standardId, writers } = await authorMoves(ctx, actor, id, "open", async (proposal) => {
+    assertDraft(proposal);
+    return {};
+  });
+  writersChanged(ctx, standardId, writers);
+  ctx.events.emit("activity", { standardId });
+  return detail;
 }
 
 /**
  * `open → draft`: the author takes the proposal back to change it. The votes cast so far are
  * cleared (they were on a text that is about to change); each stays in the audit log.
  */
-export async function reopenProposal(ctx: DomainContext, id: string, actor: Actor | null): Promise<ProposalRow> {
-  const { row, writers } = await ctx.db.transaction().execute(async (trx) => {
-    const { access, proposal, facts } = await accessToProposal(trx, id, actor, true);
-    assertProposalAuthor(access, facts);
+export async function reopenProposal(ctx: DomainContext, actor: Actor | null, id: string): Promise<ProposalDetail> {
+  const { detail, standardId, writers } = await authorMoves(ctx, actor, id, "draft", async (proposal, trx) => {
     assertOpen(proposal);
     const cleared = await trx.deleteFrom("proposal_votes").where("proposal_id", "=", id).executeTakeFirst();
-    return { row: await transition(trx, proposal, "draft", actor!.user.id, { votesCleared: Number(cleared.numDeletedRows) }), writers: [facts.authorId, ...facts.coAuthorIds] };
+    return { votesCleared: Number(cleared.numDeletedRows) };
   });
-  writersChanged(ctx, row.standard_id, writers);
-  return row;
+  writersChanged(ctx, standardId, writers);
+  return detail;
 }
 
 /** `draft|open → withdrawn`, by the author. */
-export async function withdrawProposal(ctx: DomainContext, id: string, actor: Actor | null): Promise<ProposalRow> {
-  const { row, writers } = await ctx.db.transaction().execute(async (trx) => {
-    const { access, proposal, facts } = await accessToProposal(trx, id, actor, true);
-    assertProposalAuthor(access, facts);
+export async function withdrawProposal(ctx: DomainContext, actor: Actor | null, id: string): Promise<ProposalDetail> {
+  const { detail, standardId, writers } = await authorMoves(ctx, actor, id, "withdrawn", async (proposal) => {
     assertActive(proposal);
-    return { row: await transition(trx, proposal, "withdrawn", actor!.user.id), writers: [facts.authorId, ...facts.coAuthorIds] };
+    return {};
   });
-  writersChanged(ctx, row.standard_id, writers);
-  ctx.events.emit("activity", { standardId: row.standard_id });
-  return row;
+  writersChanged(ctx, standardId, writers);
+  ctx.events.emit("activity", { standardId });
+  return detail;
 }
 
 /** Invites a member of the standard to co-edit the proposal. The author only, while it is a draft or open. */
-export async function addCoAuthor(ctx: DomainContext, id: string, actor: Actor | null, userId: string): Promise<UserRef[]> {
+export async function addCoAuthor(ctx: DomainContext, actor: Actor | null, id: string, userId: string): Promise<CoAuthorList> {
   const { coAuthors, standardId } = await ctx.db.transaction().execute(async (trx) => {
     const { access, proposal, facts } = await accessToProposal(trx, id, actor, true);
     assertProposalAuthor(access, facts);
@@ -227,37 +239,37 @@ export async function addCoAuthor(ctx: DomainContext, id: string, actor: Actor |
       .where("memberships.standard_id", "=", proposal.standard_id)
       .where("memberships.user_id", "=", userId)
       .executeTakeFirst();
-    if (!member || member.disabled_at) throw invalid("not_a_member", "Only members of this standard can co-author a proposal.");
+    if (!member || member.disabled_at) throw notAMember();
     if (userId !== proposal.author_id) {
       const added = await trx
         .insertInto("proposal_co_authors")
-        .values({ proposal_id: id, user_id: userId, added_by: actor!.user.id })
+        .values({ proposal_id: id, user_id: userId, added_by: access.actor.user.id })
         .onConflict((oc) => oc.columns(["proposal_id", "user_id"]).doNothing())
         .returning("user_id")
         .executeTakeFirst();
       if (added) {
-        await recordAudit(trx, { actorId: actor!.user.id, standardId: proposal.standard_id, action: "proposal.co_author", subjectType: "proposal", subjectId: id, details: { userId } });
+        await recordAudit(trx, { actorId: access.actor.user.id, standardId: proposal.standard_id, action: "proposal.co_author", subjectType: "proposal", subjectId: id, details: { userId } });
       }
     }
     return { coAuthors: await coAuthorsOf(trx, id), standardId: proposal.standard_id };
   });
   writersChanged(ctx, standardId, [userId]);
-  return coAuthors;
+  return { coAuthors };
 }
 
 /** Removes a co-author (the author only). Removing someone who is not one is a no-op. */
-export async function removeCoAuthor(ctx: DomainContext, id: string, actor: Actor | null, userId: string): Promise<UserRef[]> {
+export async function removeCoAuthor(ctx: DomainContext, actor: Actor | null, id: string, userId: string): Promise<CoAuthorList> {
   const { coAuthors, standardId } = await ctx.db.transaction().execute(async (trx) => {
     const { access, facts } = await accessToProposal(trx, id, actor, true);
     assertProposalAuthor(access, facts);
     const removed = await trx.deleteFrom("proposal_co_authors").where("proposal_id", "=", id).where("user_id", "=", userId).executeTakeFirst();
     if (Number(removed.numDeletedRows) > 0) {
-      await recordAudit(trx, { actorId: actor!.user.id, standardId: access.standard.id, action: "proposal.co_author_remove", subjectType: "proposal", subjectId: id, details: { userId } });
+      await recordAudit(trx, { actorId: access.actor.user.id, standardId: access.standard.id, action: "proposal.co_author_remove", subjectType: "proposal", subjectId: id, details: { userId } });
     }
     return { coAuthors: await coAuthorsOf(trx, id), standardId: access.standard.id };
   });
   writersChanged(ctx, standardId, [userId]);
-  return coAuthors;
+  return { coAuthors };
 }
 
 /**
@@ -265,10 +277,10 @@ export async function removeCoAuthor(ctx: DomainContext, id: string, actor: Acto
  * not a co-author already, not disabled; by name. The author only (a member list is otherwise
  * for editors), so that inviting does not need anyone's id from elsewhere.
  */
-export async function coAuthorCandidates(db: Db, id: string, actor: Actor | null): Promise<UserRef[]> {
-  const { access, proposal, facts } = await accessToProposal(db, id, actor);
+export async function coAuthorCandidates(ctx: DomainContext, actor: Actor | null, id: string): Promise<{ candidates: UserRef[] }> {
+  const { access, proposal, facts } = await accessToProposal(ctx.db, id, actor);
   assertProposalAuthor(access, facts);
-  const rows = await db
+  const rows = await ctx.db
     .selectFrom("memberships")
     .innerJoin("users", "users.id", "memberships.user_id")
     .select(["users.id", "users.display_name"])
@@ -277,18 +289,7 @@ export async function coAuthorCandidates(db: Db, id: string, actor: Actor | null
     .where("users.id", "not in", [facts.authorId, ...facts.coAuthorIds])
     .orderBy("users.display_name")
     .execute();
-  return rows.map((r) => ({ id: r.id, displayName: r.display_name }));
-}
-
-export async function coAuthorsOf(db: Db, proposalId: string): Promise<UserRef[]> {
-  const rows = await db
-    .selectFrom("proposal_co_authors")
-    .innerJoin("users", "users.id", "proposal_co_authors.user_id")
-    .select(["users.id", "users.display_name"])
-    .where("proposal_co_authors.proposal_id", "=", proposalId)
-    .orderBy("proposal_co_authors.added_at")
-    .execute();
-  return rows.map((r) => ({ id: r.id, displayName: r.display_name }));
+  return { candidates: rows.map((r) => ({ id: r.id, displayName: r.display_name })) };
 }
 
 export interface VoteInput {
@@ -300,21 +301,22 @@ export interface VoteInput {
  * Records the actor's vote on an open proposal, replacing their previous one. Members with
  * voting rights only; a disapproval needs a reason (400 `reason_required`).
  */
-export async function castVote(ctx: DomainContext, id: string, actor: Actor | null, input: VoteInput): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
+export async function castVote(ctx: DomainContext, actor: Actor | null, id: string, input: VoteInput): Promise<{ tally: Tally; vote: Vote }> {
+  return ctx.db.transaction().execute(async (trx) => {
     const { access, proposal } = await accessToProposal(trx, id, actor, true);
     assertVote(access);
+    const voterId = access.actor.user.id;
     assertOpen(proposal);
     const reason = input.reason?.trim() ? input.reason : null;
-    if (input.vote === "disapprove" && reason === null) throw invalid("reason_required", "A disapproval needs a reason, so the authors can address it.");
-    const before = await trx.selectFrom("proposal_votes").select("vote").where("proposal_id", "=", id).where("user_id", "=", actor!.user.id).executeTakeFirst();
+    if (input.vote === "disapprove" && reason === null) throw reasonRequired("A disapproval needs a reason, so the authors can address it.");
+    const before = await trx.selectFrom("proposal_votes").select("vote").where("proposal_id", "=", id).where("user_id", "=", voterId).executeTakeFirst();
     await trx
       .insertInto("proposal_votes")
-      .values({ proposal_id: id, user_id: actor!.user.id, vote: input.vote, reason, updated_at: new Date() })
+      .values({ proposal_id: id, user_id: voterId, vote: input.vote, reason, updated_at: new Date() })
       .onConflict((oc) => oc.columns(["proposal_id", "user_id"]).doUpdateSet({ vote: input.vote, reason, updated_at: new Date() }))
       .execute();
     await recordAudit(trx, {
-      actorId: actor!.user.id,
+      actorId: voterId,
       standardId: proposal.standard_id,
       action: "proposal.vote",
       subjectType: "proposal",
@@ -323,32 +325,21 @@ export async function castVote(ctx: DomainContext, id: string, actor: Actor | nu
       toState: input.vote,
       details: reason === null ? {} : { reason },
     });
+    return { tally: await tallyOf(trx, proposal, access.standard), vote: await voteOf(trx, proposal, access) };
   });
 }
 
-/** The current votes of members who hold voting rights now (a member who lost them no longer counts). */
-export async function countedVotes(db: Db, proposal: Pick<ProposalRow, "id" | "standard_id">) {
-  return db
-    .selectFrom("proposal_votes")
-    .innerJoin("memberships", (j) => j.onRef("memberships.user_id", "=", "proposal_votes.user_id").on("memberships.standard_id", "=", proposal.standard_id))
-    .innerJoin("users", "users.id", "proposal_votes.user_id")
-    .select(["proposal_votes.user_id", "proposal_votes.vote", "proposal_votes.reason", "proposal_votes.updated_at", "users.display_name"])
-    .where("proposal_votes.proposal_id", "=", proposal.id)
-    .where("memberships.voting", "=", true)
-    .orderBy("proposal_votes.updated_at")
-    .execute();
-}
-
-export async function tallyOf(db: Db, proposal: Pick<ProposalRow, "id" | "standard_id">, standard: StandardRow): Promise<Tally> {
-  const votes = await countedVotes(db, proposal);
-  return tally(
-    votes.map((v) => v.vote),
-    { threshold: standard.vote_threshold, quorum: standard.vote_quorum },
-  );
+/** The actor's vote as just recorded; they hold voting rights, so it is among the counted ones. */
+async function voteOf(db: Db, proposal: ProposalRow, access: ActorAccess): Promise<Vote> {
+  const mine = (await countedVotes(db, proposal)).find((v) => v.user_id === access.actor.user.id);
+  if (!mine) throw new Error("a vote just recorded is not counted");
+  return toVote(mine);
 }
 
 /** The proposals of a standard, newest first, optionally in one state. Whoever may read the standard. */
-export async function listProposals(db: Db, access: StandardAccess, state?: ProposalState): Promise<ProposalSummary[]> {
+export async function listProposals(ctx: DomainContext, actor: Actor | null, slug: string, state?: ProposalState): Promise<ProposalList> {
+  const db = ctx.db;
+  const access = await accessToStandard(db, slug, actor);
   assertRead(access);
   let q = db
     .selectFrom("proposals")
@@ -372,7 +363,7 @@ export async function listProposals(db: Db, access: StandardAccess, state?: Prop
         .execute()
     : [];
   const settings = { threshold: access.standard.vote_threshold, quorum: access.standard.vote_quorum };
-  return rows.map((r) => ({
+  const proposals = rows.map((r) => ({
     id: r.id,
     standard: access.standard.slug,
     title: r.title,
@@ -387,4 +378,22 @@ export async function listProposals(db: Db, access: StandardAccess, state?: Prop
     submittedAt: r.submitted_at?.toISOString() ?? null,
     decidedAt: r.decided_at?.toISOString() ?? null,
   }));
+  return { proposals };
+}
+
+/** Everything `GET /api/proposals/:id` shows, as the actor may see it. Throws 404 when hidden. */
+export async function readProposal(ctx: DomainContext, actor: Actor | null, id: string): Promise<ProposalDetail> {
+  return proposalDetail(ctx.db, await accessToProposal(ctx.db, id, actor));
+}
+
+/** The proposal against its base, for whoever may read its standard. Throws 404. */
+export async function readProposalDiff(ctx: DomainContext, actor: Actor | null, id: string): Promise<ProposalDiff> {
+  const { proposal } = await accessToProposal(ctx.db, id, actor);
+  return proposalDiff(ctx.db, proposal);
+}
+
+/** Today's draft against the draft if the proposal were accepted now, with any conflicts. Throws 404. */
+export async function readProposalPreview(ctx: DomainContext, actor: Actor | null, id: string): Promise<ProposalPreview> {
+  const { proposal } = await accessToProposal(ctx.db, id, actor);
+  return proposalPreview(ctx.db, proposal);
 }

@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { contentToUpdate, emptyContent } from "@codewright/shared";
+import { contentToUpdate, emptyContent, type ProposalSection } from "@codewright/shared";
 import type { Db } from "../../db/database";
 import type { OutlineEntry, ProposalRow } from "../../db/tables/proposals";
 import type { Actor } from "../auth";
 import type { DomainContext } from "../context";
 import { assertProposalWriter } from "../access";
 import { recordAudit } from "../audit";
-import { conflict, notFound } from "../errors";
-import { accessToProposal, assertDraft } from "./proposals";
+import { labelTaken, notFound } from "../errors";
+import { accessToProposal, assertDraft, withRow, type ProposalAccess } from "./proposals";
+import { proposalSections } from "./view";
 import { addEntry, changeEntry, removeEntry, type EntryChange } from "./outline";
 import { createProposalRoom, forkSection, proposalRoom } from "./rooms";
 
@@ -22,19 +23,27 @@ async function assertLabelFree(db: Db, proposal: ProposalRow, outline: readonly 
   const taken = await db.selectFrom("sections").select("id").where("standard_id", "=", proposal.standard_id).where("label", "=", label).executeTakeFirst();
   const inProposal = outline.find((e) => e.label === label);
   if ((taken && taken.id !== sectionId) || (inProposal && inProposal.id !== sectionId)) {
-    throw conflict("label_taken", `The label "${label}" is already used in this standard (labels are never reused). Choose another.`);
+    throw labelTaken(label);
   }
 }
 
-async function saveOutline(db: Db, proposal: ProposalRow, outline: readonly OutlineEntry[]): Promise<void> {
-  await db.updateTable("proposals").set({ outline: JSON.stringify(outline), updated_at: new Date() }).where("id", "=", proposal.id).execute();
+async function saveOutline(db: Db, proposal: ProposalRow, outline: readonly OutlineEntry[]): Promise<ProposalRow> {
+  return db.updateTable("proposals").set({ outline: JSON.stringify(outline), updated_at: new Date() }).where("id", "=", proposal.id).returningAll().executeTakeFirstOrThrow();
 }
 
 async function writable(db: Db, id: string, actor: Actor | null) {
   const found = await accessToProposal(db, id, actor, true);
-  assertProposalWriter(found.access, found.facts);
-  assertDraft(found.proposal);
-  return found;
+  const { access, facts, proposal } = found;
+  assertProposalWriter(access, facts);
+  assertDraft(proposal);
+  return { ...found, access, actorId: access.actor.user.id };
+}
+
+/** One section of the proposal as the API shows it, from the outline this transaction just wrote. */
+async function sectionView(db: Db, found: ProposalAccess, sectionId: string): Promise<ProposalSection> {
+  const section = (await proposalSections(db, found)).find((s) => s.id === sectionId);
+  if (!section) throw notFound("section");
+  return section;
 }
 
 export interface NewProposalSection {
@@ -47,47 +56,49 @@ export interface NewProposalSection {
 }
 
 /** Adds a section to the proposal's outline, with a fresh room holding its initial body. */
-export async function addProposalSection(ctx: DomainContext, id: string, actor: Actor | null, input: NewProposalSection): Promise<OutlineEntry> {
+export async function addProposalSection(ctx: DomainContext, actor: Actor | null, id: string, input: NewProposalSection): Promise<ProposalSection> {
   return ctx.db.transaction().execute(async (trx) => {
-    const { proposal } = await writable(trx, id, actor);
+    const found = await writable(trx, id, actor);
+    const { proposal, actorId } = found;
     await assertLabelFree(trx, proposal, proposal.outline, input.label);
     const sectionId = randomUUID();
     const update = contentToUpdate(input.content ?? emptyContent());
     const outline = addEntry(proposal.outline, { id: sectionId, parentId: input.parentId ?? null, position: input.position, label: input.label, title: input.title.trim() });
-    await saveOutline(trx, proposal, outline);
+    const row = await saveOutline(trx, proposal, outline);
     await createProposalRoom(trx, id, sectionId, null, update);
     await recordAudit(trx, {
-      actorId: actor!.user.id,
+      actorId,
       standardId: proposal.standard_id,
       action: "proposal.section_add",
       subjectType: "proposal",
       subjectId: id,
       details: { sectionId, label: input.label, title: input.title.trim() },
     });
-    return outline.find((e) => e.id === sectionId)!;
+    return sectionView(trx, withRow(found, row), sectionId);
   });
 }
 
 /** Moves, retitles or relabels a section in the proposal's outline. */
-export async function changeProposalSection(ctx: DomainContext, id: string, actor: Actor | null, sectionId: string, change: EntryChange): Promise<OutlineEntry> {
+export async function changeProposalSection(ctx: DomainContext, actor: Actor | null, id: string, sectionId: string, change: EntryChange): Promise<ProposalSection> {
   return ctx.db.transaction().execute(async (trx) => {
-    const { proposal } = await writable(trx, id, actor);
+    const found = await writable(trx, id, actor);
+    const { proposal, actorId } = found;
     if (change.label !== undefined) await assertLabelFree(trx, proposal, proposal.outline, change.label, sectionId);
     const outline = changeEntry(proposal.outline, sectionId, { ...change, title: change.title?.trim() });
-    await saveOutline(trx, proposal, outline);
-    await recordAudit(trx, { actorId: actor!.user.id, standardId: proposal.standard_id, action: "proposal.section_change", subjectType: "proposal", subjectId: id, details: { sectionId, change: { ...change } } });
-    return outline.find((e) => e.id === sectionId)!;
+    const row = await saveOutline(trx, proposal, outline);
+    await recordAudit(trx, { actorId, standardId: proposal.standard_id, action: "proposal.section_change", subjectType: "proposal", subjectId: id, details: { sectionId, change: { ...change } } });
+    return sectionView(trx, withRow(found, row), sectionId);
   });
 }
 
 /** Deletes a section, and everything under it, from the proposal's outline. Returns the ids removed. */
-export async function deleteProposalSection(ctx: DomainContext, id: string, actor: Actor | null, sectionId: string): Promise<string[]> {
+export async function deleteProposalSection(ctx: DomainContext, actor: Actor | null, id: string, sectionId: string): Promise<{ removed: string[] }> {
   return ctx.db.transaction().execute(async (trx) => {
-    const { proposal } = await writable(trx, id, actor);
+    const { proposal, actorId } = await writable(trx, id, actor);
     const { outline, removed } = removeEntry(proposal.outline, sectionId);
     await saveOutline(trx, proposal, outline);
-    await recordAudit(trx, { actorId: actor!.user.id, standardId: proposal.standard_id, action: "proposal.section_delete", subjectType: "proposal", subjectId: id, details: { sectionId, removed } });
-    return removed;
+    await recordAudit(trx, { actorId, standardId: proposal.standard_id, action: "proposal.section_delete", subjectType: "proposal", subjectId: id, details: { sectionId, removed } });
+    return { removed };
   });
 }
 
@@ -96,11 +107,11 @@ export async function deleteProposalSection(ctx: DomainContext, id: string, acto
  * (copy-on-write). For the authors of a draft proposal only. Returns the room's name. Throws 404
  * for a section that is not in the proposal's outline.
  */
-export async function openProposalSection(ctx: DomainContext, id: string, actor: Actor | null, sectionId: string): Promise<string> {
+export async function openProposalSection(ctx: DomainContext, actor: Actor | null, id: string, sectionId: string): Promise<{ room: string }> {
   return ctx.db.transaction().execute(async (trx) => {
     const { proposal } = await writable(trx, id, actor);
     if (!proposal.outline.some((e) => e.id === sectionId)) throw notFound("section");
     await forkSection(trx, id, sectionId);
-    return proposalRoom(id, sectionId);
+    return { room: proposalRoom(id, sectionId) };
   });
 }

@@ -1,9 +1,68 @@
-import { diffReleases, numberOutline, type Decision, type ProposalDetail, type ProposalSection, type ProposalSectionChange, type TimelineEntry } from "@codewright/shared";
+import {
+  diffReleases,
+  numberOutline,
+  type Decision,
+  type ProposalDetail,
+  type ProposalSection,
+  type ProposalSectionChange,
+  type TimelineEntry,
+  type UserRef,
+  type Vote,
+} from "@codewright/shared";
 import type { Db } from "../../db/database";
+import type { ProposalRow } from "../../db/tables/proposals";
+import type { StandardRow } from "../../db/tables/standards";
 import { canComment, canCoEdit, canDecide, canVote, isProposalAuthor } from "../access";
 import { proposalVersusBase } from "./documents";
-import { coAuthorsOf, countedVotes, tallyOf, type ProposalAccess } from "./proposals";
+import type { ProposalAccess } from "./proposals";
 import { proposalRoom } from "./rooms";
+import { tally, type Tally } from "./tally";
+
+/**
+ * A proposal as the API shows it, read with the `db` or transaction given: inside the transaction
+ * that changed it, the answer is the state that transaction commits.
+ */
+
+export async function coAuthorsOf(db: Db, proposalId: string): Promise<UserRef[]> {
+  const rows = await db
+    .selectFrom("proposal_co_authors")
+    .innerJoin("users", "users.id", "proposal_co_authors.user_id")
+    .select(["users.id", "users.display_name"])
+    .where("proposal_co_authors.proposal_id", "=", proposalId)
+    .orderBy("proposal_co_authors.added_at")
+    .execute();
+  return rows.map((r) => ({ id: r.id, displayName: r.display_name }));
+}
+
+/** The current votes of members who hold voting rights now (a member who lost them no longer counts). */
+export async function countedVotes(db: Db, proposal: Pick<ProposalRow, "id" | "standard_id">) {
+  return db
+    .selectFrom("proposal_votes")
+    .innerJoin("memberships", (j) => j.onRef("memberships.user_id", "=", "proposal_votes.user_id").on("memberships.standard_id", "=", proposal.standard_id))
+    .innerJoin("users", "users.id", "proposal_votes.user_id")
+    .select(["proposal_votes.user_id", "proposal_votes.vote", "proposal_votes.reason", "proposal_votes.updated_at", "users.display_name"])
+    .where("proposal_votes.proposal_id", "=", proposal.id)
+    .where("memberships.voting", "=", true)
+    .orderBy("proposal_votes.updated_at")
+    .execute();
+}
+
+export async function tallyOf(db: Db, proposal: Pick<ProposalRow, "id" | "standard_id">, standard: StandardRow): Promise<Tally> {
+  const votes = await countedVotes(db, proposal);
+  return tally(
+    votes.map((v) => v.vote),
+    { threshold: standard.vote_threshold, quorum: standard.vote_quorum },
+  );
+}
+
+export function toVote(v: Awaited<ReturnType<typeof countedVotes>>[number]): Vote {
+  return {
+    user: { id: v.user_id, displayName: v.display_name },
+    vote: v.vote,
+    reason: v.reason,
+    updatedAt: new Date(v.updated_at).toISOString(),
+  };
+}
 
 /** The most telling of a section's statuses, in the proposal's words. */
 function mainChange(statuses: readonly string[]): ProposalSectionChange {
@@ -84,12 +143,6 @@ export async function proposalDetail(db: Db, found: ProposalAccess): Promise<Pro
         decidedAt: new Date(decisionRow.decided_at).toISOString(),
       }
     : null;
-  const toVote = (v: (typeof votes)[number]) => ({
-    user: { id: v.user_id, displayName: v.display_name },
-    vote: v.vote,
-    reason: v.reason,
-    updatedAt: new Date(v.updated_at).toISOString(),
-  });
   const mine = votes.find((v) => v.user_id === access.actor?.user.id);
   const active = proposal.state === "draft" || proposal.state === "open";
   const isAuthor = isProposalAuthor(access, facts);

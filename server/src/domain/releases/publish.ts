@@ -1,10 +1,15 @@
-import { buildRelease, canonicalJson, isReleaseVersion, type ReleaseChange, type ReleaseComment } from "@codewright/shared";
+import { buildRelease, canonicalJson, isReleaseVersion, type ReleaseChange, type ReleaseComment, type ReleaseSummary } from "@codewright/shared";
 import type { Kysely } from "kysely";
 import type { Database, Db } from "../../db/database";
 import type { ReleaseRow } from "../../db/tables/releases";
 import type { StandardRow } from "../../db/tables/standards";
+import type { Actor } from "../auth";
+import type { DomainContext } from "../context";
+import { assertEditor } from "../access";
+import { accessToStandard } from "../standards";
 import { recordAudit } from "../audit";
-import { conflict, invalid } from "../errors";
+import { toReleaseSummary } from "./read";
+import { invalidVersion, publishConflict, versionTaken } from "../errors";
 import { snapshotDraft } from "./snapshot";
 import type { ReleaseSigner } from "./signing";
 
@@ -23,21 +28,39 @@ export interface ReleaseRecords {
   comments(trx: Db, standard: StandardRow, previousVersion: string | null): Promise<ReleaseComment[]>;
 }
 
-/** Until proposals and public comments are recorded, a release lists none. */
-export const NO_RECORDS: ReleaseRecords = {
-  changes: async () => [],
-  comments: async () => [],
-};
-
 // Publishes racing on the same standard both pick the same next sequence; the loser starts over.
 const ATTEMPTS = 3;
 const UNIQUE_VIOLATION = "23505";
 const SERIALIZATION_FAILURE = "40001";
 
 /**
- * Publishes the draft of `standard` as release `version`: one snapshot of the outline and of
- * every section's log, built, hashed and signed, stored with its audit entry in one
- * transaction, so a crash leaves the release complete or absent.
+ * Publishes the draft of the standard `slug` as a release, by one of its editors; answers with the
+ * release's summary. The signing key is opened only once the actor is known to be an editor, and
+ * their right is checked again in the publishing transaction.
+ * Throws 401/403/404, and as `publishRelease`.
+ */
+export async function publishDraft(
+  ctx: DomainContext,
+  actor: Actor | null,
+  slug: string,
+  input: PublishInput,
+  signer: () => Promise<ReleaseSigner>,
+  records: ReleaseRecords,
+): Promise<ReleaseSummary> {
+  assertEditor(await accessToStandard(ctx.db, slug, actor));
+  const row = await publishIn(ctx.db, input, await signer(), records, async (trx) => {
+    const access = await accessToStandard(trx, slug, actor);
+    assertEditor(access);
+    return { standard: access.standard, actorId: access.actor.user.id };
+  });
+  return toReleaseSummary(row);
+}
+
+/**
+ * Publishes the draft of `standard` as release `version`, without checking who asks: one snapshot
+ * of the outline and of every section's log, built, hashed and signed, stored with its audit entry
+ * in one transaction, so a crash leaves the release complete or absent. `records` are read in
+ * that transaction.
  * Throws 400 `invalid_version`, 409 `version_taken`, 409 `publish_conflict` (others kept publishing).
  */
 export async function publishRelease(
@@ -46,16 +69,21 @@ export async function publishRelease(
   input: PublishInput,
   actorId: string | null,
   signer: ReleaseSigner,
-  records: ReleaseRecords = NO_RECORDS,
+  records: ReleaseRecords,
+): Promise<ReleaseRow> {
+  return publishIn(db, input, signer, records, async () => ({ standard, actorId }));
+}
+
+/** The publishing transaction, retried when others publish at the same moment; `author` runs first in each attempt. */
+async function publishIn(
+  db: Kysely<Database>,
+  input: PublishInput,
+  signer: ReleaseSigner,
+  records: ReleaseRecords,
+  author: (trx: Db) => Promise<{ standard: StandardRow; actorId: string | null }>,
 ): Promise<ReleaseRow> {
   const version = input.version;
-  if (!isReleaseVersion(version)) {
-    throw invalid(
-      "invalid_version",
-      `"${version}" is not a valid version: start with a letter or digit, then use up to 63 letters, digits, ".", "+" or "-" (e.g. 1.0.0 or 2026); "draft" is reserved.`,
-    );
-  }
-  const taken = () => conflict("version_taken", `Version ${version} of this standard is already published, and releases never change. Choose a new version.`);
+  const taken = () => versionTaken(version);
 
   for (let attempt = 1; ; attempt++) {
     try {
@@ -63,6 +91,8 @@ export async function publishRelease(
         .transaction()
         .setIsolationLevel("repeatable read")
         .execute(async (trx) => {
+          const { standard, actorId } = await author(trx);
+          if (!isReleaseVersion(version)) throw invalidVersion(version);
           const existing = await trx.selectFrom("releases").select("version").where("standard_id", "=", standard.id).where("version", "=", version).executeTakeFirst();
           if (existing) throw taken();
           const previous = await trx
@@ -119,7 +149,7 @@ export async function publishRelease(
       if (code === UNIQUE_VIOLATION && constraint === "releases_pkey") throw taken();
       const raced = (code === UNIQUE_VIOLATION && constraint === "releases_sequence_key") || code === SERIALIZATION_FAILURE;
       if (!raced) throw error;
-      if (attempt >= ATTEMPTS) throw conflict("publish_conflict", "Other releases of this standard were being published at the same moment. Try again.");
+      if (attempt >= ATTEMPTS) throw publishConflict();
     }
   }
 }

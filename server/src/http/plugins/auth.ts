@@ -2,10 +2,9 @@ import fp from "fastify-plugin";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { actorFor, originAllowed, originChecked, readCredential, SESSION_COOKIE, type Credential } from "../../auth/credentials";
 import type { Actor } from "../../domain/auth";
-import { DomainError } from "../../domain/errors";
+import { originRefused } from "../../domain/errors";
 import type { DomainContext } from "../../domain/context";
 
-export { SESSION_COOKIE } from "../../auth/credentials";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -46,7 +45,7 @@ export const authPlugin = fp(
       if (!request.url.startsWith("/api/")) return;
       const credential = requestCredential(request, false);
       if (originChecked(credential) && !SAFE_METHODS.has(request.method) && !requestOriginAllowed(request, opts.allowedOrigins)) {
-        throw new DomainError("origin_refused", "This request came from a page of another site and was refused. Use Codewright's own pages.", 403);
+        throw originRefused();
       }
       request.actor = await actorFor(opts.ctx.db, credential);
     });

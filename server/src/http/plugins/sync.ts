@@ -2,7 +2,7 @@ import fp from "fastify-plugin";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { actorFor, originChecked } from "../../auth/credentials";
 import type { DomainContext } from "../../domain/context";
-import { DomainError } from "../../domain/errors";
+import { originRefused, upgradeRequired } from "../../domain/errors";
 import { CloseCode, type Admission, type SyncService } from "../../sync";
 import { requestCredential, requestOriginAllowed } from "./auth";
 
@@ -41,11 +41,11 @@ export const syncPlugin = fp(
         // The URL may carry an API token: keep it out of the request log.
         logLevel: "warn",
         preValidation: async (request) => {
-          if (!request.ws) throw new DomainError("upgrade_required", "This address takes websocket connections only.", 426);
+          if (!request.ws) throw upgradeRequired();
           const room = (request.params as { "*"?: string })["*"] ?? "";
           const credential = requestCredential(request, true);
           if (originChecked(credential) && !requestOriginAllowed(request, opts.allowedOrigins)) {
-            throw new DomainError("origin_refused", "This connection came from a page of another site and was refused. Use Codewright's own pages.", 403);
+            throw originRefused("This connection came from a page of another site and was refused. Use Codewright's own pages.");
           }
           const actor = await actorFor(opts.ctx.db, credential);
           admissions.set(request, await sync.admit(room, actor));

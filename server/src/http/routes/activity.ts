@@ -3,8 +3,7 @@ import { Type } from "typebox";
 import { ActivityFeed, ActivityQuery } from "@codewright/shared";
 import type { App, RouteOptions } from "../types";
 import { responses } from "../schemas";
-import { requireActor } from "../../domain/auth";
-import { activityFeed, latestAuditId } from "../../domain/activity";
+import { activityCursor, activityFeed } from "../../domain/activity";
 
 const StreamQuery = Type.Object({
   after: Type.Optional(Type.String({ pattern: "^[0-9]{1,19}$" })),
@@ -23,14 +22,12 @@ export default async function activityRoutes(app: App, { ctx }: RouteOptions) {
     for (const raw of streams) raw.end();
   });
 
-  app.get("/api/me/activity", { schema: { tags: ["activity"], querystring: ActivityQuery, response: responses({ 200: ActivityFeed }, 400, 401) } }, async (request) => {
-    const actor = requireActor(request.actor);
-    const items = await activityFeed(ctx.db, actor.user.id, {
+  app.get("/api/me/activity", { schema: { tags: ["activity"], querystring: ActivityQuery, response: responses({ 200: ActivityFeed }, 400, 401) } }, async (request) =>
+    activityFeed(ctx, request.actor, {
       after: request.query.after ? BigInt(request.query.after) : undefined,
       limit: request.query.limit ? Number(request.query.limit) : undefined,
-    });
-    return { items };
-  });
+    }),
+  );
 
   app.get(
     "/api/me/activity/stream",
@@ -43,10 +40,10 @@ export default async function activityRoutes(app: App, { ctx }: RouteOptions) {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request.actor);
+      const actor = request.actor;
       const lastEventId = request.headers["last-event-id"];
       const from = request.query.after ?? (typeof lastEventId === "string" && /^[0-9]{1,19}$/.test(lastEventId) ? lastEventId : undefined);
-      let after = from !== undefined ? BigInt(from) : await latestAuditId(ctx.db);
+      let after = await activityCursor(ctx, actor, from !== undefined ? BigInt(from) : undefined);
       const wait = Math.min(Number(request.query.wait ?? 600), 600);
 
       reply.hijack();
@@ -58,7 +55,7 @@ export default async function activityRoutes(app: App, { ctx }: RouteOptions) {
       const send = () => {
         busy = busy.then(async () => {
           if (raw.writableEnded) return;
-          const items = (await activityFeed(ctx.db, actor.user.id, { after, limit: 200 })).reverse();
+          const items = (await activityFeed(ctx, actor, { after, limit: 200 })).items.reverse();
           for (const item of items) {
             raw.write(`id: ${item.id}\nevent: activity\ndata: ${JSON.stringify(item)}\n\n`);
             after = BigInt(item.id);

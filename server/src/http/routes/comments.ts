@@ -21,31 +21,31 @@ export default async function commentRoutes(app: App, { ctx }: RouteOptions) {
     },
   );
 
-  app.get("/api/comments", { schema: { tags, querystring: CommentListQuery, response: responses({ 200: CommentList }, 400, 404) } }, async (request) => ({
-    comments: await listThreads(ctx.db, request.actor, request.query),
-  }));
+  app.get("/api/comments", { schema: { tags, querystring: CommentListQuery, response: responses({ 200: CommentList }, 400, 404) } }, async (request) =>
+    listThreads(ctx, request.actor, request.query),
+  );
 
   app.post(
     "/api/comments/:id/replies",
     { config: writeLimit, schema: { tags, params: IdParams, body: ReplyBody, response: responses({ 201: CommentThread }, 400, 401, 403, 404, 429) } },
     async (request, reply) => {
-      const thread = await replyToThread(ctx, request.params.id, request.actor, request.body.body);
+      const thread = await replyToThread(ctx, request.actor, request.params.id, request.body.body);
       reply.status(201);
       return thread;
     },
   );
 
   app.post("/api/comments/:id/resolve", { schema: { tags, params: IdParams, response: responses({ 200: CommentThread }, 401, 403, 404, 409) } }, async (request) =>
-    setThreadState(ctx, request.params.id, request.actor, "resolved"),
+    setThreadState(ctx, request.actor, request.params.id, "resolved"),
   );
 
   app.post("/api/comments/:id/reopen", { schema: { tags, params: IdParams, response: responses({ 200: CommentThread }, 401, 403, 404, 409) } }, async (request) =>
-    setThreadState(ctx, request.params.id, request.actor, "open"),
+    setThreadState(ctx, request.actor, request.params.id, "open"),
   );
 
   app.put(
     "/api/comments/:id/disposition",
     { schema: { tags, params: IdParams, body: DispositionBody, response: responses({ 200: CommentThread }, 400, 401, 403, 404) } },
-    async (request) => disposeThread(ctx, request.params.id, request.actor, request.body),
+    async (request) => disposeThread(ctx, request.actor, request.params.id, request.body),
   );
 }

@@ -2,9 +2,7 @@ import { Type } from "typebox";
 import { Slug, Standard } from "@codewright/shared";
 import type { App, RouteOptions } from "../types";
 import { responses } from "../schemas";
-import { assertAdmin } from "../../domain/access";
-import { importStandard } from "../../domain/importer";
-import { toStandard } from "../../domain/standards";
+import { importMarkdown } from "../../domain/importer";
 
 /** The admin tooling's import: the same importer as `codewright import`. */
 export default async function importRoutes(app: App, { ctx }: RouteOptions) {
@@ -19,10 +17,9 @@ export default async function importRoutes(app: App, { ctx }: RouteOptions) {
       },
     },
     async (request, reply) => {
-      const admin = assertAdmin(request.actor);
-      const result = await importStandard(ctx.db, request.body.markdown, request.body.slug, admin.user.id);
+      const result = await importMarkdown(ctx, request.actor, request.body);
       reply.status(201);
-      return { standard: toStandard(result.standard), sections: result.sections };
+      return result;
     },
   );
 }

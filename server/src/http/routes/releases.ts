@@ -14,16 +14,14 @@ import {
 } from "@codewright/shared";
 import type { App, RouteOptions } from "../types";
 import { responses } from "../schemas";
-import { assertEditor, assertMember, assertRead } from "../../domain/access";
-import { accessToStandard } from "../../domain/standards";
-import { publishRelease } from "../../domain/releases/publish";
+import { publishDraft } from "../../domain/releases/publish";
 import { workflowRecords } from "../../domain/proposals";
-import { findRelease, listReleases, releaseDocument, toReleaseSummary } from "../../domain/releases/read";
+import { listReleases, readRelease, releaseDocument } from "../../domain/releases/read";
 import { publicKeys, SigningKeyStore } from "../../domain/releases/signing";
 import { releaseToMarkdown } from "../../domain/releases/export-markdown";
 import { releaseToHtml } from "../../domain/releases/export-html";
 import { releaseToOscal } from "../../domain/releases/export-oscal";
-import { diffVersions, isDraft } from "../../domain/releases/diff";
+import { diffVersions } from "../../domain/releases/diff";
 
 const SlugParams = Type.Object({ slug: Slug });
 const VersionParams = Type.Object({ slug: Slug, version: ReleaseVersion });
@@ -50,10 +48,8 @@ export default async function releaseRoutes(app: App, { ctx, config }: RouteOpti
   const keys = new SigningKeyStore(ctx.db, config.dataDir);
 
   const readable = async (request: FastifyRequest<{ Params: { slug: string; version: string } }>) => {
-    const access = await accessToStandard(ctx.db, request.params.slug, request.actor);
-    assertRead(access);
-    const row = await findRelease(ctx.db, access.standard.id, request.params.version);
-    return { access, row, isPublic: access.standard.is_public };
+    const { release, isPublic } = await readRelease(ctx, request.actor, request.params.slug, request.params.version);
+    return { row: release, isPublic };
   };
 
   app.get("/api/schemas/release-v1.json", { schema: { tags: ["releases"], response: { 200: Type.Object({}, { additionalProperties: true }) } } }, async (_request, reply) => {
@@ -72,19 +68,15 @@ export default async function releaseRoutes(app: App, { ctx, config }: RouteOpti
     "/api/standards/:slug/releases",
     { schema: { tags: ["releases"], params: SlugParams, body: PublishReleaseBody, response: responses({ 201: ReleaseSummary }, 400, 401, 403, 404, 409) } },
     async (request, reply) => {
-      const access = await accessToStandard(ctx.db, request.params.slug, request.actor);
-      assertEditor(access);
-      const row = await publishRelease(ctx.db, access.standard, request.body, access.actor!.user.id, await keys.current(), workflowRecords);
-      reply.status(201).header("Location", `/api/standards/${access.standard.slug}/releases/${encodeURIComponent(row.version)}`);
-      return toReleaseSummary(row);
+      const release = await publishDraft(ctx, request.actor, request.params.slug, request.body, () => keys.current(), workflowRecords);
+      reply.status(201).header("Location", `/api/standards/${request.params.slug}/releases/${encodeURIComponent(release.version)}`);
+      return release;
     },
   );
 
-  app.get("/api/standards/:slug/releases", { schema: { tags: ["releases"], params: SlugParams, response: responses({ 200: ReleaseList }, 404) } }, async (request) => {
-    const access = await accessToStandard(ctx.db, request.params.slug, request.actor);
-    assertRead(access);
-    return { releases: await listReleases(ctx.db, access.standard.id) };
-  });
+  app.get("/api/standards/:slug/releases", { schema: { tags: ["releases"], params: SlugParams, response: responses({ 200: ReleaseList }, 404) } }, async (request) =>
+    listReleases(ctx, request.actor, request.params.slug),
+  );
 
   app.get(
     "/api/standards/:slug/releases/:version",
@@ -141,13 +133,6 @@ export default async function releaseRoutes(app: App, { ctx, config }: RouteOpti
   app.get(
     "/api/standards/:slug/diff",
     { schema: { tags: ["releases"], params: SlugParams, querystring: DiffQuery, response: responses({ 200: ReleaseDiff }, 400, 401, 403, 404) } },
-    async (request) => {
-      const { from, to } = request.query;
-      const access = await accessToStandard(ctx.db, request.params.slug, request.actor);
-      // Releases are as public as their standard; the working draft is for its members.
-      if (isDraft(from) || isDraft(to)) assertMember(access);
-      else assertRead(access);
-      return diffVersions(ctx.db, access.standard, from, to);
-    },
+    async (request) => diffVersions(ctx, request.actor, request.params.slug, request.query.from, request.query.to),
   );
 }
