@@ -1,6 +1,10 @@
 import { readFile } from "node:fs/promises";
+import { parseStrictJson } from "@codewright/shared";
 
-/** Reads and parses a JSON file, with an error that names the file. */
+/**
+ * Reads and parses a JSON file, with an error that names the file. Duplicate keys are refused
+ * (the error's `cause` is the `JsonInputError`): a file read for verification must say one thing.
+ */
 export async function readJsonFile(path: string): Promise<unknown> {
   let text: string;
   try {
@@ -10,8 +14,8 @@ export async function readJsonFile(path: string): Promise<unknown> {
     throw new Error(code === "ENOENT" ? `${path}: no such file.` : `${path}: cannot be read (${code ?? String(error)}).`);
   }
   try {
-    return JSON.parse(text) as unknown;
+    return parseStrictJson(text);
   } catch (error) {
-    throw new Error(`${path}: not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
+    throw new Error(`${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }

@@ -13,7 +13,8 @@ commands:
   publish --server <url> --standard <slug> --version <v> [--notes <text>]
                                           publish the draft as a release (token: --token or CODEWRIGHT_TOKEN)
   download --server <url> --standard <slug> [--version <v>] [--out <dir>]
-                                          download a release with its signature and keys, verified
+           (--key <fingerprint> | --keys <keys.json> | --trust-on-first-use)
+                                          download a release with its signature, verified against keys you trust
 
 Run a command with --help for its options.
 `;

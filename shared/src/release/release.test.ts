@@ -93,6 +93,26 @@ describe("signatures", () => {
     expect(await verifyRelease(release, { ...signature, signature: "not base64!" }, keys)).toMatchObject({ valid: false, problem: "bad_signature" });
     expect(await verifyRelease("nonsense", signature, keys)).toMatchObject({ valid: false, problem: "malformed" });
   });
+
+  it("refuses a key set that names another key with a genuine kid", async () => {
+    const release = await sample();
+    const genuine = await signer();
+    const attacker = await signer();
+    const kid = genuine.keys.keys[0]!.kid;
+    // The attacker's key under the genuine name, and a forged release signed with it under that name.
+    const forgedKeys = { keys: [{ ...attacker.keys.keys[0]!, kid }] };
+    const forged = { ...release, notes: "Nothing to see." };
+    forged.digest = await digestOf(forged);
+    const forgedSignature = { ...attacker.sign(forged), kid };
+    expect(await verifyRelease(forged, forgedSignature, forgedKeys)).toMatchObject({ valid: false, problem: "key_id_mismatch" });
+    // A forged key beside the genuine one taints the whole set, whichever comes first.
+    const both = { keys: [genuine.keys.keys[0]!, { ...attacker.keys.keys[0]!, kid: "another-name" }] };
+    expect(await verifyRelease(release, genuine.sign(release), both)).toMatchObject({ valid: false, problem: "key_id_mismatch" });
+    expect(await verifyRelease(release, genuine.sign(release), { keys: [{ ...genuine.keys.keys[0]!, kid: undefined }] })).toMatchObject({ valid: false, problem: "key_id_mismatch" });
+    // The genuine set, with keys of other kinds beside it, still verifies.
+    const mixed = { keys: [{ kty: "RSA", kid: "rsa-1", n: "AQAB", e: "AQAB" }, ...genuine.keys.keys] };
+    expect(await verifyRelease(release, genuine.sign(release), mixed)).toMatchObject({ valid: true, kid });
+  });
 });
 
 describe("release JSON Schema", () => {

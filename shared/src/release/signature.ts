@@ -4,13 +4,13 @@ import type { Release } from "./types";
 /** The detached signature of a release, as served at `GET …/releases/:version/signature`. */
 export interface ReleaseSignature {
   algorithm: "Ed25519";
-  /** Names the key in the server's key set (`GET /api/keys`). */
+  /** Names the key in the server's key set (`GET /api/keys`): the key's `kid`. */
   kid: string;
   /** Standard base64 of the 64-byte Ed25519 signature over `signedBytes(release)`. */
   signature: string;
 }
 
-/** An Ed25519 public key as a JWK (RFC 8037), named by `kid`. */
+/** An Ed25519 public key as a JWK (RFC 8037), named by `kid`, its fingerprint (see `keyIdOf`). */
 export interface PublicJwk {
   kty: "OKP";
   crv: "Ed25519";
@@ -27,7 +27,7 @@ export interface PublicKeySet {
 }
 
 /** Why a release failed verification. */
-export type VerificationProblem = "malformed" | "digest_mismatch" | "unknown_key" | "unsupported_algorithm" | "bad_signature";
+export type VerificationProblem = "malformed" | "digest_mismatch" | "unknown_key" | "key_id_mismatch" | "unsupported_algorithm" | "bad_signature";
 
 /** The outcome of `verifyRelease`: what was checked, or the first problem found with a sentence for people. */
 export type Verification =
@@ -50,9 +50,11 @@ export async function verifyDigest(release: Release): Promise<boolean> {
 }
 
 /**
- * Checks a release the way a reader should: the digest against the content, then the
- * Ed25519 signature over the canonical JSON of the whole release with the key the
- * signature names. Never throws for bad input; reports it as a problem.
+ * Checks a release the way a reader should: the digest against the content, that every
+ * Ed25519 key in the set is named by its own thumbprint, then the Ed25519 signature over the
+ * canonical JSON of the whole release with the key the signature names. Parse the three
+ * files with `parseStrictJson`: a duplicate key would let the bytes say two things.
+ * Never throws for bad input; reports it as a problem.
  */
 export async function verifyRelease(release: unknown, signature: unknown, keys: unknown): Promise<Verification> {
   const fail = (problem: VerificationProblem, message: string): Verification => ({ valid: false, problem, message });
@@ -73,6 +75,17 @@ export async function verifyRelease(release: unknown, signature: unknown, keys: 
     return fail("digest_mismatch", `The content does not match its digest: it was changed after publication (digest says ${release.digest}, content hashes to ${expected}).`);
   }
 
+  // A kid is a claim about the key; a set that names another key with a genuine kid is forged.
+  for (const entry of keys.keys as unknown[]) {
+    if (!isObject(entry) || entry.kty !== "OKP" || typeof entry.crv !== "string" || typeof entry.x !== "string") continue;
+    const thumbprint = await keyIdOf({ kty: entry.kty, crv: entry.crv, x: entry.x });
+    if (entry.kid !== thumbprint) {
+      return fail(
+        "key_id_mismatch",
+        `The key set names a key ${shown(entry.kid)} whose fingerprint (RFC 7638 thumbprint) is "${thumbprint}": the key set was forged or damaged, so none of it can be trusted.`,
+      );
+    }
+  }
   const jwk = (keys.keys as unknown[]).find((k): k is PublicJwk => isObject(k) && k.kid === signature.kid);
   if (!jwk) return fail("unknown_key", `The signature names key "${signature.kid}", which is not in the key set.`);
   if (jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.x !== "string") {
@@ -88,6 +101,12 @@ export async function verifyRelease(release: unknown, signature: unknown, keys: 
   }
   if (!ok) return fail("bad_signature", `The signature does not match the release under key "${signature.kid}": the release or the signature was altered, or it was signed by another key.`);
   return { valid: true, digest: release.digest, kid: signature.kid };
+}
+
+// A value from a hostile file, quoted and cut short enough for one line of a message.
+function shown(value: unknown): string {
+  const text = JSON.stringify(typeof value === "string" ? value : String(value));
+  return text.length > 80 ? `${text.slice(0, 77)}…"` : text;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,15 +1,18 @@
 import { parseArgs } from "node:util";
 import { dirname, join } from "node:path";
-import { verifyRelease } from "@codewright/shared";
+import { JsonInputError, parseStrictJson, verifyRelease } from "@codewright/shared";
 import { readJsonFile } from "../files";
 import { call } from "../remote";
 import { say } from "../terminal";
 
 export const VERIFY_USAGE = `usage: codewright verify <release.json> [--signature <sig.json>] [--keys <keys.json | URL>]
 
-Checks that a release is authentic: its digest matches its content, and its Ed25519 signature
-matches under the key it names. Defaults: <release>.signature.json and keys.json beside the
-release (as \`codewright download\` saves them). --keys may be the server's /api/keys URL.
+Checks that a release is authentic: its digest matches its content, every key in the key set
+is named by its own fingerprint (RFC 7638 thumbprint), and the Ed25519 signature matches under
+the key it names. Defaults: <release>.signature.json and keys.json beside the release (as
+\`codewright download\` saves them). --keys may be the server's /api/keys URL, but a key set
+from the server that served the release proves only that the server signed it.
+A file with a key given twice in one object is refused: readers differ on which copy counts.
 Exits 1 when the release was changed or the signature does not hold.`;
 
 /** `codewright verify release.json --signature sig.json --keys keys.json`. */
@@ -20,7 +23,7 @@ export async function verifyCommand(args: string[]): Promise<void> {
   const signatureFile = values.signature ?? file.replace(/(\.json)?$/, ".signature.json");
   const keysSource = values.keys ?? join(dirname(file), "keys.json");
 
-  const [release, signature, keys] = await Promise.all([readJsonFile(file), readJsonFile(signatureFile), readKeys(keysSource)]);
+  const [release, signature, keys] = await Promise.all([readVerifiable(file), readVerifiable(signatureFile), readKeys(keysSource)]);
   const result = await verifyRelease(release, signature, keys);
   if (!result.valid) throw new Error(`${file}: NOT AUTHENTIC (${result.problem}): ${result.message}`);
   const { standard, version } = release as { standard?: { slug?: string }; version?: string };
@@ -29,13 +32,25 @@ export async function verifyCommand(args: string[]): Promise<void> {
   say(`  signature  Ed25519 by key ${result.kid} (from ${keysSource})`);
 }
 
+// An ambiguous file is a verification failure like any other, not a reading error.
+async function readVerifiable(path: string): Promise<unknown> {
+  try {
+    return await readJsonFile(path);
+  } catch (error) {
+    const cause = (error as Error).cause;
+    if (cause instanceof JsonInputError && cause.problem === "duplicate_key") throw new Error(`${path}: NOT AUTHENTIC (duplicate_key): ${cause.message}`);
+    throw error;
+  }
+}
+
 async function readKeys(source: string): Promise<unknown> {
-  if (!/^https?:\/\//.test(source)) return readJsonFile(source);
+  if (!/^https?:\/\//.test(source)) return readVerifiable(source);
   const url = new URL(source);
   const { body } = await call({ server: url.origin }, "GET", `${url.pathname}${url.search}`);
   try {
-    return JSON.parse(body) as unknown;
-  } catch {
+    return parseStrictJson(body);
+  } catch (error) {
+    if (error instanceof JsonInputError && error.problem === "duplicate_key") throw new Error(`${source}: NOT AUTHENTIC (duplicate_key): ${error.message}`);
     throw new Error(`${source}: not a key set (the answer is not JSON).`);
   }
 }
