@@ -60,13 +60,11 @@ export class Session {
     }
   }
 
-  /** The signed-in user's role in a standard, or null when they are not a member. */
+  /**
+   * The signed-in user's role in a standard, or null when they are not a member: for showing it.
+   * What the user may do there comes with the standard (`permissions`), never from the role.
+   */
   roleIn(standardSlug: string): MembershipRole | null {
     return this.memberships.find((m) => m.standard === standardSlug)?.role ?? null;
-  }
-
-  /** Whether the signed-in user edits this standard (editors and admins). */
-  canEdit(standardSlug: string): boolean {
-    return this.isAdmin || this.roleIn(standardSlug) === "editor";
   }
 }

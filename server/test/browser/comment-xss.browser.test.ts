@@ -26,6 +26,7 @@ describeInBrowser("comments in the browser", () => {
   let base: string;
   let rita: TestUser;
   let eddie: TestUser;
+  let admin: TestUser;
   let section: SectionSummary;
   const dialogs: string[] = [];
 
@@ -35,6 +36,7 @@ describeInBrowser("comments in the browser", () => {
     const { standard } = await importStandard(testApp.db, STANDARD, SLUG, null);
     rita = await makeUser(testApp.db, { name: "Rita Reviewer" });
     eddie = await makeUser(testApp.db, { name: "Eddie Editor" });
+    admin = await makeUser(testApp.db, { admin: true, name: "Ada Admin" });
     await addMember(testApp.app, standard, rita, "contributor");
     await addMember(testApp.app, standard, eddie, "editor");
     const list = await testApp.app.inject({ url: `/api/standards/${SLUG}/sections`, headers: rita.auth });
@@ -216,6 +218,21 @@ describeInBrowser("comments in the browser", () => {
 
     const [thread] = (await testApp.app.inject({ url: `/api/comments?standard=${SLUG}&version=1.0`, headers: eddie.auth })).json<{ comments: CommentThread[] }>().comments;
     expect(thread).toMatchObject({ target: { kind: "release_section", version: "1.0" }, anchor: { quote: "its input" }, disposition: { value: "accepted-in-principle", proposal: proposalId } });
+    expect(browsers.pageErrors).toEqual([]);
+  });
+
+  it("offers no comment box on a release when the standard's public comments are closed", async () => {
+    const closed = await testApp.app.inject({ method: "PATCH", url: `/api/standards/${SLUG}`, headers: admin.auth, payload: { publicCommentsOpen: false } });
+    expect(closed.statusCode, closed.body).toBe(200);
+    const olga = await makeUser(testApp.db, { name: "Olga Outsider" });
+    const page = await signedIn(olga);
+    await page.goto(`${base}/standards/${SLUG}/releases/1.0/sections/${section.id}`);
+    await page.locator(".section-body", { hasText: "its input." }).waitFor();
+    const margin = page.getByRole("complementary", { name: "Comments" });
+    await margin.getByText("Public comments on this standard are closed.").waitFor();
+    await select(page, ".section-body p", "its input");
+    expect(await page.getByRole("button", { name: "Comment", exact: true }).count()).toBe(0);
+    expect(await margin.getByRole("textbox", { name: "Comment" }).count()).toBe(0);
     expect(browsers.pageErrors).toEqual([]);
   });
 });
