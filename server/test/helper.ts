@@ -26,15 +26,37 @@ export async function freshDatabase(kind: DatabaseKind): Promise<DatabaseHandle>
     kind === "pglite"
       ? await openDatabase({ dataDir: "memory://" })
       : await openDatabase({ url: process.env.TEST_DATABASE_URL, schema: `t_${randomBytes(6).toString("hex")}` });
-  await migrateToLatest(database.db);
-  if (kind === "postgres") {
-    const close = database.close;
-    database.close = async () => {
-      await database.pool!.query(`drop schema if exists "${database.schema}" cascade`);
-      await close();
-    };
+  if (kind === "pglite") {
+    await migrateToLatest(database.db);
+    return database;
   }
+  // Kysely's migrator looks at every schema's tables, and a schema that another test file drops
+  // meanwhile fails that look-up: migrations share a lock that a drop takes alone.
+  await withSchemaLock(database, "shared", () => migrateToLatest(database.db));
+  const close = database.close;
+  database.close = async () => {
+    await withSchemaLock(database, "exclusive", () => database.pool!.query(`drop schema if exists "${database.schema}" cascade`));
+    await close();
+  };
   return database;
+}
+
+/** Any fixed number: the advisory lock between test schemas being migrated and dropped. */
+const SCHEMA_LOCK = 7_031_962_115;
+
+async function withSchemaLock<T>(database: DatabaseHandle, mode: "shared" | "exclusive", run: () => Promise<T>): Promise<T> {
+  const client = await database.pool!.connect();
+  const suffix = mode === "shared" ? "_shared" : "";
+  try {
+    await client.query(`select pg_advisory_lock${suffix}($1)`, [SCHEMA_LOCK]);
+    try {
+      return await run();
+    } finally {
+      await client.query(`select pg_advisory_unlock${suffix}($1)`, [SCHEMA_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
 }
 
 // Files a test app writes (the release signing key) go to a temporary directory, never ./data.
