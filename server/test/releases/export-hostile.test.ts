@@ -57,9 +57,13 @@ function expectedOf(blocks: readonly PMJSON[], numberOf: NumberOf, anchorOf: Anc
       if (mark.type === "link" && typeof href === "string" && isSafeHref(href)) into.hrefs.add(md.normalizeLink(href));
     }
     if (node.type === "text") into.texts.push(node.text ?? "");
+    // A line ending in text is a line break.
+    if (node.type === "text" && /[\r\n]/.test(node.text ?? "")) into.elements.add("br");
     if (node.type === "xref") {
       const { section, label } = node.attrs as { section: string; label: string };
-      into.texts.push(numberOf(section) ?? label);
+      const shown = numberOf(section) ?? label;
+      into.texts.push(shown);
+      if (/[\r\n]/.test(shown)) into.elements.add("br");
       const anchor = anchorOf(section);
       if (anchor) into.hrefs.add(`#${anchor}`);
     }
