@@ -170,7 +170,7 @@ const HOSTILE: Array<[string, PMJSON]> = [
   ["emphasis, headings, lists and quotes at line starts", doc(paragraph(text("*a* _b_ **c** __d__\n# heading\n1. list\n1) list\n- item\n+ item\n> quote\n===\n---\n***\n    indented\n\tx\n[x]: https://evil.example\n![i](https://evil.example/i.png)")))],
   ["a paragraph opening with markup", doc(paragraph(text("1. one")), paragraph(text("# two")), paragraph(text("> three")), paragraph(text("    four")), paragraph(text("- five")), paragraph(text("1")), paragraph(text(") six")))],
   ["a line start split over runs", doc(paragraph(text("1"), text(". x"), { type: "hard_break" }, text("2"), text(") y"), { type: "hard_break" }, text("-"), text(" z"), { type: "hard_break" }, text("="), text("==")))],
-  ["blank lines, CRs and breaks inside inline content", doc(paragraph(text(`a\n\n${IMG}`), { type: "hard_break" }, text(`\r\r${SCRIPT}\r\n\r\n# x`), { type: "hard_break" }, { type: "hard_break" })), ],
+  ["blank lines, CRs and breaks inside inline content", doc(paragraph(text(`a\n\n${IMG}`), { type: "hard_break" }, text(`\r\r${SCRIPT}\r\n\r\n# x`), { type: "hard_break" }, { type: "hard_break" }))],
   ["emphasis around whitespace and breaks", doc(paragraph(text("x"), { type: "hard_break" }, text("   ", [{ type: "strong" }, { type: "em" }]), text("y"), { type: "hard_break", marks: [{ type: "strong" }] }, text(" ", [{ type: "strong" }])), paragraph(text("   ", [{ type: "strong" }])))],
   ["code spans with backticks, blank lines and raw HTML", doc(paragraph(
     text("`a``b`", [{ type: "code" }]),
