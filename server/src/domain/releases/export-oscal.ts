@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { PMJSON, Release, ReleaseSection } from "@codewright/shared";
-import { contentToMarkdown, escapeMarkdown, sectionIndex, type AnchorOf, type NumberOf } from "./export-markdown";
+import { contentToMarkdown, escapeMarkdownLine, notesToMarkdown, sectionIndex, type AnchorOf, type NumberOf } from "./export-markdown";
 
 /**
  * The OSCAL model version catalogs declare. The release issue asked for 1.1.x; the NIST
@@ -41,22 +41,17 @@ export function releaseToOscal(release: Release, document: string, links: OscalL
     { href: links.release, rel: "alternate", "media-type": "application/json", text: "Signed release document (codewright.release/v1)" },
   ];
   if (release.previousVersion && links.previousCatalog) {
-    metadataLinks.push({ href: links.previousCatalog, rel: "predecessor-version", "media-type": "application/json", text: `Version ${escapeMarkdown(release.previousVersion)}` });
+    metadataLinks.push({ href: links.previousCatalog, rel: "predecessor-version", "media-type": "application/json", text: `Version ${escapeMarkdownLine(release.previousVersion)}` });
   }
   const metadata: Record<string, unknown> = {
-    title: escapeMarkdown(release.standard.title),
+    title: escapeMarkdownLine(release.standard.title),
     published: release.publishedAt,
     "last-modified": release.publishedAt,
     version: release.version,
     "oscal-version": OSCAL_VERSION,
     links: metadataLinks,
   };
-  const remarks = release.notes
-    .split(/\n\s*\n/)
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .map(escapeMarkdown)
-    .join("\n\n");
+  const remarks = notesToMarkdown(release.notes).join("\n\n");
   if (remarks) metadata.remarks = remarks;
 
   const catalog: Record<string, unknown> = { uuid: uuid("catalog"), metadata };
@@ -66,7 +61,7 @@ export function releaseToOscal(release: Release, document: string, links: OscalL
     resources: [
       {
         uuid: uuid("release-document"),
-        title: `${escapeMarkdown(release.standard.title)}, version ${escapeMarkdown(release.version)}: signed release document`,
+        title: `${escapeMarkdownLine(release.standard.title)}, version ${escapeMarkdownLine(release.version)}: signed release document`,
         rlinks: [{ href: links.release, "media-type": "application/json", hashes: [{ algorithm: "SHA-256", value: createHash("sha256").update(document).digest("hex") }] }],
       },
     ],
@@ -97,7 +92,7 @@ function control(section: ReleaseSection, numberOf: NumberOf, anchorOf: AnchorOf
 const hasNotes = (content: PMJSON) => (content.content ?? []).some((b) => b.type === "note");
 
 // OSCAL titles are one line of Markdown and may not be empty.
-const title = (section: ReleaseSection) => escapeMarkdown(section.title.replace(/\s+/g, " ").trim()) || section.label;
+const title = (section: ReleaseSection) => escapeMarkdownLine(section.title) || section.label;
 
 function props(section: ReleaseSection): Prop[] {
   return [
