@@ -51,7 +51,7 @@ describe.each(databaseKinds)("credentials (%s)", (kind) => {
     const user = await makeUser(t.db);
     // The limit of the previous test is per address: this one creates its token through the domain.
     const { createToken } = await import("../../src/domain/auth");
-    const { token } = await createToken(t.app.domain, { user, via: "token", credentialHash: "" }, "hashed");
+    const { token } = await createToken(t.app.domain, { user, via: "token", credentialHash: "" }, { name: "hashed" });
     const tokenRow = await t.db.selectFrom("api_tokens").selectAll().where("name", "=", "hashed").where("user_id", "=", user.id).executeTakeFirstOrThrow();
     expect(token).toMatch(/^cwt_[A-Za-z0-9_-]{43}$/);
     expect(tokenRow.token_hash).toBe(sha256(token));
