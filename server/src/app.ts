@@ -9,6 +9,7 @@ import type { Config } from "./config";
 import type { DatabaseHandle } from "./db/connect";
 import { AccessEvents, type DomainContext } from "./domain/context";
 import { OutlineCache } from "./domain/outline-cache";
+import { PasswordChecks } from "./domain/passwords";
 import { errorsPlugin, frameworkErrors } from "./http/plugins/errors";
 import { authPlugin } from "./http/plugins/auth";
 import { clientPlugin } from "./http/plugins/client";
@@ -73,7 +74,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const ctx: DomainContext = { db: database.db, events: new AccessEvents(), outlines: new OutlineCache() };
+  const ctx: DomainContext = {
+    db: database.db,
+    events: new AccessEvents(),
+    outlines: new OutlineCache(),
+    passwords: new PasswordChecks({ concurrent: config.limits.concurrentPasswordChecks, queued: config.limits.queuedPasswordChecks }),
+  };
   app.decorate("domain", ctx);
   app.decorate("routeTable", [] as string[]);
   app.addHook("onRoute", (route) => {

@@ -48,6 +48,14 @@ export interface Limits {
   documentBytes: number;
   connectionsPerRoom: number;
   roomsPerProcess: number;
+  /** Sign-in attempts per minute from one address for one email. Default 10. */
+  loginPerAddressAndEmailPerMinute: number;
+  /** Sign-in attempts per minute from one address, whatever the emails (password spraying). Default 30. */
+  loginPerAddressPerMinute: number;
+  /** Password hashes and checks (scrypt, 32 MiB each) running at once in the process. Default 4. */
+  concurrentPasswordChecks: number;
+  /** Password checks that may wait for a free place; past it the server answers 503 `server_busy`. Default 32. */
+  queuedPasswordChecks: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -55,6 +63,12 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}".`);
+  return n;
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const n = int(env, name, fallback);
+  if (n === 0) throw new Error(`${name} must be at least 1.`);
   return n;
 }
 
@@ -82,6 +96,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       documentBytes: int(env, "LIMIT_DOCUMENT_BYTES", 8 * 1024 * 1024),
       connectionsPerRoom: int(env, "LIMIT_CONNECTIONS_PER_ROOM", 500),
       roomsPerProcess: int(env, "LIMIT_ROOMS_PER_PROCESS", 10000),
+      loginPerAddressAndEmailPerMinute: positiveInt(env, "LIMIT_LOGIN_PER_ADDRESS_AND_EMAIL_PER_MINUTE", 10),
+      loginPerAddressPerMinute: positiveInt(env, "LIMIT_LOGIN_PER_ADDRESS_PER_MINUTE", 30),
+      concurrentPasswordChecks: positiveInt(env, "LIMIT_CONCURRENT_PASSWORD_CHECKS", 4),
+      queuedPasswordChecks: int(env, "LIMIT_QUEUED_PASSWORD_CHECKS", 32),
     },
     sync: {
       unloadGraceMs: int(env, "SYNC_UNLOAD_GRACE_MS", 30_000),

@@ -63,8 +63,12 @@ async function withSchemaLock<T>(database: DatabaseHandle, mode: "shared" | "exc
 const TEST_DATA_DIR = join(tmpdir(), `codewright-test-${process.pid}-${randomBytes(3).toString("hex")}`);
 process.once("exit", () => rmSync(TEST_DATA_DIR, { recursive: true, force: true }));
 
+/**
+ * The configuration of a test app. Tests sign many users in from one address, so the limit per
+ * address is raised; the limit per address and email stays as in production.
+ */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ SEED: "none", LOG_LEVEL: "silent", DATA_DIR: TEST_DATA_DIR }), ...overrides };
+  return { ...loadConfig({ SEED: "none", LOG_LEVEL: "silent", DATA_DIR: TEST_DATA_DIR, LIMIT_LOGIN_PER_ADDRESS_PER_MINUTE: "100000" }), ...overrides };
 }
 
 export interface TestApp {

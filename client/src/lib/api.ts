@@ -1,11 +1,13 @@
 import type {
   AcceptInviteBody,
+  ApiToken,
   CreateInviteBody,
   CreateUserBody,
   InviteCreated,
   MemberList,
   MeResponse,
   Membership,
+  PasswordChanged,
   PublishReleaseBody,
   Release,
   ReleaseDiff,
@@ -17,6 +19,7 @@ import type {
   Standard,
   StandardList,
   TokenCreated,
+  TokenList,
   UpdateStandardBody,
   UpdateUserBody,
   User,
@@ -133,13 +136,27 @@ export class ApiClient {
     return this.#request("GET", "/api/me");
   }
 
-  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
-    await this.#request("PUT", "/api/me/password", { currentPassword, newPassword });
+  /**
+   * Changes the signed-in user's password. This session stays signed in; every API token and every
+   * other session end, and the answer counts them. Throws `invalid_credentials` (403).
+   */
+  changePassword(currentPassword: string, newPassword: string): Promise<PasswordChanged> {
+    return this.#request("PUT", "/api/me/password", { currentPassword, newPassword });
   }
 
-  /** A new API token; its secret is in the response only. */
-  createToken(name: string): Promise<TokenCreated> {
-    return this.#request("POST", "/api/tokens", { name });
+  /** A new API token, valid until revoked or for `expiresInDays`; its secret is in the response only. */
+  createToken(name: string, expiresInDays?: number): Promise<TokenCreated> {
+    return this.#request("POST", "/api/tokens", expiresInDays === undefined ? { name } : { name, expiresInDays });
+  }
+
+  /** The signed-in user's API tokens that are not revoked, newest first (never their secrets). */
+  async listTokens(): Promise<ApiToken[]> {
+    return (await this.#request<TokenList>("GET", "/api/tokens")).tokens;
+  }
+
+  /** Revokes one of the signed-in user's API tokens. Throws `not_found` (404) for any other id. */
+  async revokeToken(id: string): Promise<void> {
+    await this.#request("DELETE", `/api/tokens/${segment(id)}`);
   }
 
   // Administration of accounts

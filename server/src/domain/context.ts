@@ -2,11 +2,14 @@ import { EventEmitter } from "node:events";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/database";
 import type { OutlineCache } from "./outline-cache";
+import type { PasswordChecks } from "./passwords";
 
 /** Changes to who may do what; the sync layer closes affected connections when it hears one. */
 export interface AccessEventMap {
   /** A session ended (logout or expiry). */
   sessionEnded: [{ userId: string; sessionHash: string }];
+  /** An API token was revoked (by its owner, or with a new password). */
+  tokenRevoked: [{ userId: string; tokenHash: string }];
   /** Every right of the user changed: disabled, or all sessions revoked. */
   userChanged: [{ userId: string }];
   /** A user's membership in a standard was set or removed. */
@@ -21,10 +24,12 @@ export interface AccessEventMap {
 
 export class AccessEvents extends EventEmitter<AccessEventMap> {}
 
-/** What a domain operation needs beyond its arguments: the database, the access event bus, the process's caches. */
+/** What a domain operation needs beyond its arguments: the database, the access event bus, the process's caches and bounds. */
 export interface DomainContext {
   db: Kysely<Database>;
   events: AccessEvents;
   /** Numbered outlines for reads; writes number from the rows they changed. */
   outlines: OutlineCache;
+  /** Every password hash and check of a request goes through it, so their number at once is bounded. */
+  passwords: PasswordChecks;
 }

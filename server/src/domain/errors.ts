@@ -67,11 +67,14 @@ export const publishConflict = () => new DomainError("publish_conflict", "Other 
 
 // Other 4xx: the shape of the request itself.
 export const documentTooLarge = (message: string) => new DomainError("document_too_large", message, 413);
+export const rateLimited = () => new DomainError("rate_limited", "Too many attempts. Wait a minute and try again.", 429);
 export const upgradeRequired = () => new DomainError("upgrade_required", "This address takes websocket connections only.", 426);
 
 // 503: the server cannot take it now; the client tries again later.
 export const databaseUnavailable = (message = "The database cannot store changes right now. Try again shortly; if it persists, tell an admin.") =>
   new DomainError("database_unavailable", message, 503);
+/** Too many password checks are running and waiting (a sign-in flood): the process stays responsive. */
+export const serverBusy = () => new DomainError("server_busy", "The server is busy checking passwords. Try again in a few seconds.", 503);
 export const savingPaused = (message = "Saving is paused: the database cannot be written. Try again shortly.") => new DomainError("saving_paused", message, 503);
 export const roomFull = () => new DomainError("room_full", "This section has as many people connected as the server allows. Try again later.", 503);
 export const tooManyRooms = () => new DomainError("too_many_rooms", "This server has as many sections open as it allows. Try again later.", 503);

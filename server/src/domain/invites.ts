@@ -6,7 +6,6 @@ import { assertAdmin } from "./access";
 import { invalidInvite } from "./errors";
 import { hashSecret, newSecret } from "./secrets";
 import { insertUser, toUser } from "./users";
-import { hashPassword } from "./passwords";
 import { recordAudit } from "./audit";
 
 export const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -31,9 +30,12 @@ export async function createInvite(ctx: DomainContext, actor: Actor | null, inpu
   return { id, email: input.email, token, expiresAt: expiresAt.toISOString(), url: `${publicUrl}/invite#${token}` };
 }
 
-/** Turns an unused, unexpired invite into an account; no one is signed in yet. Throws 400 `invalid_invite` otherwise. */
+/**
+ * Turns an unused, unexpired invite into an account; no one is signed in yet. Throws 400
+ * `invalid_invite` otherwise, 503 `server_busy`.
+ */
 export async function acceptInvite(ctx: DomainContext, input: AcceptInviteBody): Promise<UserResponse> {
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await ctx.passwords.hash(input.password);
   return ctx.db.transaction().execute(async (trx) => {
     const invite = await trx.selectFrom("invites").selectAll().where("token_hash", "=", hashSecret(input.token)).forUpdate().executeTakeFirst();
     if (!invite || invite.used_at || invite.expires_at.getTime() <= Date.now()) throw invalidInvite();

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { CreateUserBody, Ok, UpdateUserBody, User, UserList, UserResponse } from "@codewright/shared";
+import type { CreateUserBody, PasswordChanged, UpdateUserBody, User, UserList, UserResponse, UserUpdated } from "@codewright/shared";
 import type { Db } from "../db/database";
 import type { UserRow } from "../db/tables/users";
 import { emailTaken, invalidCredentials, notFound } from "./errors";
-import { hashPassword, verifyPassword } from "./passwords";
-import type { Actor } from "./auth";
+import { announceWithdrawn, withdrawCredentials, type Actor, type WithdrawnCredentials } from "./auth";
 import { assertAdmin, assertSignedIn } from "./access";
 import { recordAudit } from "./audit";
 import type { DomainContext } from "./context";
@@ -43,10 +42,13 @@ export async function listUsers(ctx: DomainContext, actor: Actor | null): Promis
   return { users: (await ctx.db.selectFrom("users").selectAll().orderBy("display_name").execute()).map(toUser) };
 }
 
-/** Creates a user, by an admin; without a password the account cannot sign in until one is set. Throws 409 `email_taken`. */
+/**
+ * Creates a user, by an admin; without a password the account cannot sign in until one is set.
+ * Throws 409 `email_taken`, 503 `server_busy`.
+ */
 export async function createUser(ctx: DomainContext, actor: Actor | null, input: CreateUserBody): Promise<UserResponse> {
   assertAdmin(actor);
-  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  const passwordHash = input.password ? await ctx.passwords.hash(input.password) : null;
   const row = await ctx.db
     .transaction()
     .execute((trx) => insertUser(trx, { email: input.email, displayName: input.displayName, passwordHash, isAdmin: input.isAdmin }, actor.user.id));
@@ -85,28 +87,38 @@ export interface UserChange {
   password?: string;
 }
 
-/** Changes a user, by an admin; disabling or a new password ends every session of theirs. Throws 404. */
-export async function updateUser(ctx: DomainContext, actor: Actor | null, id: string, change: UpdateUserBody): Promise<UserResponse> {
+/**
+ * Changes a user, by an admin. Disabling or a new password revokes every API token of theirs and
+ * ends their sessions (the admin's own session stays when they change themselves); the answer
+ * counts what ended. Throws 404, 503 `server_busy`.
+ */
+export async function updateUser(ctx: DomainContext, actor: Actor | null, id: string, change: UpdateUserBody): Promise<UserUpdated> {
   assertAdmin(actor);
-  return { user: toUser(await applyUserChange(ctx, id, change, actor.user.id)) };
+  const { row, withdrawn } = await applyUserChange(ctx, id, change, actor);
+  return { user: toUser(row), ...counted(withdrawn) };
 }
 
 /**
- * Changes the signed-in user's own password; every session of theirs ends, this one too.
- * Throws 403 `invalid_credentials` when `currentPassword` is not right.
+ * Changes the signed-in user's own password. Every API token of theirs is revoked and every other
+ * session ends; the session asking stays signed in. Throws 403 `invalid_credentials` when
+ * `currentPassword` is not right, 503 `server_busy`.
  */
-export async function changePassword(ctx: DomainContext, actor: Actor | null, currentPassword: string, newPassword: string): Promise<Ok> {
+export async function changePassword(ctx: DomainContext, actor: Actor | null, currentPassword: string, newPassword: string): Promise<PasswordChanged> {
   assertSignedIn(actor);
-  if (!actor.user.password_hash || !(await verifyPassword(currentPassword, actor.user.password_hash))) throw invalidCredentials(true);
-  await applyUserChange(ctx, actor.user.id, { password: newPassword }, actor.user.id);
-  return { ok: true };
+  if (!(await ctx.passwords.verify(currentPassword, actor.user.password_hash))) throw invalidCredentials(true);
+  const { withdrawn } = await applyUserChange(ctx, actor.user.id, { password: newPassword }, actor);
+  return { ok: true, ...counted(withdrawn) };
 }
 
-async function applyUserChange(ctx: DomainContext, id: string, change: UserChange, actorId: string): Promise<UserRow> {
-  const passwordHash = change.password === undefined ? undefined : await hashPassword(change.password);
-  const row = await ctx.db.transaction().execute(async (trx) => {
+const counted = (w: WithdrawnCredentials | null) => ({ tokensRevoked: w?.tokenHashes.length ?? 0, sessionsEnded: w?.sessionHashes.length ?? 0 });
+
+async function applyUserChange(ctx: DomainContext, id: string, change: UserChange, actor: Actor): Promise<{ row: UserRow; withdrawn: WithdrawnCredentials | null }> {
+  const passwordHash = change.password === undefined ? undefined : await ctx.passwords.hash(change.password);
+  // The session making the change stays signed in, unless it is the account being disabled.
+  const keepSession = actor.via === "session" && actor.user.id === id && !change.disabled ? actor.credentialHash : null;
+  const result = await ctx.db.transaction().execute(async (trx) => {
     const before = await getUser(trx, id);
-    const updated = await trx
+    const row = await trx
       .updateTable("users")
       .set({
         display_name: change.displayName?.trim(),
@@ -117,21 +129,23 @@ async function applyUserChange(ctx: DomainContext, id: string, change: UserChang
       .where("id", "=", id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    if (change.disabled || passwordHash !== undefined) {
-      await trx.deleteFrom("sessions").where("user_id", "=", id).execute();
-    }
-    if (change.disabled) {
-      await trx.updateTable("api_tokens").set({ revoked_at: new Date() }).where("user_id", "=", id).where("revoked_at", "is", null).execute();
-    }
+    const withdrawn = change.disabled || passwordHash !== undefined ? await withdrawCredentials(trx, id, keepSession) : null;
     await recordAudit(trx, {
-      actorId,
+      actorId: actor.user.id,
       action: "user.update",
       subjectType: "user",
       subjectId: id,
-      details: { fields: Object.keys(change).filter((k) => k !== "password"), passwordChanged: passwordHash !== undefined },
+      details: {
+        fields: Object.keys(change).filter((k) => k !== "password"),
+        passwordChanged: passwordHash !== undefined,
+        ...(withdrawn ? { tokensRevoked: withdrawn.tokenHashes.length, sessionsEnded: withdrawn.sessionHashes.length } : {}),
+      },
     });
-    return updated;
+    return { row, withdrawn };
   });
-  if (change.disabled || passwordHash !== undefined || change.isAdmin !== undefined) ctx.events.emit("userChanged", { userId: id });
-  return row;
+  // A disabled account or new admin rights change everything the user may do; a new password only
+  // ends the credentials it withdrew.
+  if (change.disabled || change.isAdmin !== undefined) ctx.events.emit("userChanged", { userId: id });
+  else if (result.withdrawn) announceWithdrawn(ctx, result.withdrawn);
+  return result;
 }

@@ -7,6 +7,7 @@ import type { SyncLogger } from "./log";
 /** An access change that closes connections, as forwarded between processes. */
 export type AccessNotice =
   | { kind: "sessionEnded"; userId: string; sessionHash: string }
+  | { kind: "tokenRevoked"; userId: string; tokenHash: string }
   | { kind: "userChanged"; userId: string }
   | { kind: "membershipChanged"; standardId: string; userId: string }
   | { kind: "visibilityChanged"; standardId: string }
@@ -42,6 +43,8 @@ function parseAccessNotice(payload: string | undefined, self: string): AccessNot
     switch (notice.kind) {
       case "sessionEnded":
         return text("userId") && text("sessionHash") ? (notice as AccessNotice) : null;
+      case "tokenRevoked":
+        return text("userId") && text("tokenHash") ? (notice as AccessNotice) : null;
       case "userChanged":
         return text("userId") ? (notice as AccessNotice) : null;
       case "membershipChanged":

@@ -58,6 +58,7 @@ export class SyncService {
   #closing: Promise<void> | null = null;
 
   readonly #onSessionEnded = (e: AccessEventMap["sessionEnded"][0]) => this.accessChanged({ kind: "sessionEnded", ...e }, true);
+  readonly #onTokenRevoked = (e: AccessEventMap["tokenRevoked"][0]) => this.accessChanged({ kind: "tokenRevoked", ...e }, true);
   readonly #onUserChanged = (e: AccessEventMap["userChanged"][0]) => this.accessChanged({ kind: "userChanged", ...e }, true);
   readonly #onMembershipChanged = (e: AccessEventMap["membershipChanged"][0]) => this.accessChanged({ kind: "membershipChanged", ...e }, true);
   readonly #onVisibilityChanged = (e: AccessEventMap["visibilityChanged"][0]) => this.accessChanged({ kind: "visibilityChanged", ...e }, true);
@@ -95,6 +96,7 @@ export class SyncService {
   async start(): Promise<void> {
     await this.#cluster.start();
     this.#ctx.events.on("sessionEnded", this.#onSessionEnded);
+    this.#ctx.events.on("tokenRevoked", this.#onTokenRevoked);
     this.#ctx.events.on("userChanged", this.#onUserChanged);
     this.#ctx.events.on("membershipChanged", this.#onMembershipChanged);
     this.#ctx.events.on("visibilityChanged", this.#onVisibilityChanged);
@@ -155,6 +157,7 @@ export class SyncService {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#ctx.events.off("sessionEnded", this.#onSessionEnded);
+      this.#ctx.events.off("tokenRevoked", this.#onTokenRevoked);
       this.#ctx.events.off("userChanged", this.#onUserChanged);
       this.#ctx.events.off("membershipChanged", this.#onMembershipChanged);
       this.#ctx.events.off("visibilityChanged", this.#onVisibilityChanged);
@@ -173,6 +176,8 @@ export class SyncService {
       switch (notice.kind) {
         case "sessionEnded":
           return t.via === "session" && t.credentialHash === notice.sessionHash;
+        case "tokenRevoked":
+          return t.via === "token" && t.credentialHash === notice.tokenHash;
         case "userChanged":
           return t.userId === notice.userId;
         case "membershipChanged":

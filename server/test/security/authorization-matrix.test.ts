@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMember, databaseKinds, makeUser, snapshotTables, startTestApp, unique, type TestApp } from "../helper";
 import { ADMIN, buildWorld, EDITORS, EVERY_MEMBER, ROLES, SIGNED_IN, worldSection, type MatrixEntry, type Role, type World } from "./roles";
 import { WORKFLOW_MATRIX } from "../workflow/matrix";
+import { issueToken } from "../../src/domain/auth";
 import { RELEASE_MATRIX } from "../releases/matrix";
 
 /**
@@ -27,6 +28,16 @@ export const MATRIX: Record<string, MatrixEntry> = {
     build: () => ({ method: "PUT", url: "/api/me/password", payload: { currentPassword: "wrong password", newPassword: "another long password" } }),
   },
   "POST /api/tokens": { allowed: SIGNED_IN, build: () => ({ method: "POST", url: "/api/tokens", payload: { name: "matrix" } }) },
+  "GET /api/tokens": { allowed: SIGNED_IN, build: () => ({ method: "GET", url: "/api/tokens" }) },
+  "DELETE /api/tokens/:id": {
+    allowed: SIGNED_IN,
+    // Each role revokes a token of its own; the anonymous try one of someone else's.
+    build: async (w, t, role) => {
+      const owner = role === "anonymous" ? w.users.nonMember : w.users[role];
+      const { id } = await t.db.transaction().execute((trx) => issueToken(trx, owner.id, "matrix"));
+      return { method: "DELETE", url: `/api/tokens/${id}` };
+    },
+  },
   "GET /api/users": { allowed: ADMIN, build: () => ({ method: "GET", url: "/api/users" }) },
   "POST /api/users": { allowed: ADMIN, build: () => ({ method: "POST", url: "/api/users", payload: { email: `${unique("u")}@example.org`, displayName: "New" } }) },
   "PATCH /api/users/:id": {

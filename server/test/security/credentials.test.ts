@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseKinds, makeUser, sessionCookie, startTestApp, TEST_PASSWORD, type TestApp } from "../helper";
 import { scratchPostgres, startServerProcess, type ServerProcess } from "../sync/processes";
+import { loadConfig } from "../../src/config";
+import { PasswordChecks } from "../../src/domain/passwords";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -31,6 +33,60 @@ describe.each(databaseKinds)("credentials (%s)", (kind) => {
     expect(right.statusCode).toBe(429);
   });
 
+  it("rate limits login per address across emails (password spraying), with a 429 and a code", async () => {
+    // Production allows 30 a minute (the test configuration raises it). A password check costs
+    // a second on a loaded machine, so the spray is played at a lower limit, well within a minute.
+    expect(loadConfig({}).limits.loginPerAddressPerMinute).toBe(30);
+    const sprayed = await startTestApp(kind, { limits: { ...t.config.limits, loginPerAddressPerMinute: 6 } });
+    try {
+      const users = await Promise.all(Array.from({ length: 4 }, () => makeUser(sprayed.db)));
+      const statuses: number[] = [];
+      // Three common passwords on each account, from one address: never more than 3 per email.
+      for (const guess of ["Summer2026!", "Password123!", "Welcome1234!"]) {
+        for (const user of users) {
+          const res = await sprayed.app.inject({ method: "POST", url: "/api/auth/login", remoteAddress: "203.0.113.7", payload: { email: user.email, password: guess } });
+          statuses.push(res.statusCode);
+          if (res.statusCode === 429) {
+            expect(res.json().error.code).toBe("rate_limited");
+            expect(Number(res.headers["retry-after"])).toBeGreaterThan(0);
+          }
+        }
+      }
+      expect(statuses).toEqual([...Array(6).fill(401), ...Array(6).fill(429)]);
+      // Even the right password waits out the window; another address is not held back.
+      const right = await sprayed.app.inject({ method: "POST", url: "/api/auth/login", remoteAddress: "203.0.113.7", payload: { email: users[0]!.email, password: TEST_PASSWORD } });
+      expect(right.statusCode).toBe(429);
+      const elsewhere = await sprayed.app.inject({ method: "POST", url: "/api/auth/login", remoteAddress: "198.51.100.9", payload: { email: users[0]!.email, password: TEST_PASSWORD } });
+      expect(elsewhere.statusCode).toBe(200);
+    } finally {
+      await sprayed.close();
+    }
+  });
+
+  it("bounds concurrent password checks, refusing a flood beyond the queue with a 503 and a code", async () => {
+    const limits = { ...t.config.limits, concurrentPasswordChecks: 1, queuedPasswordChecks: 2 };
+    const flooded = await startTestApp(kind, { limits });
+    try {
+      const user = await makeUser(flooded.db);
+      // From as many addresses, so that no rate limit answers first.
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          flooded.app.inject({ method: "POST", url: "/api/auth/login", remoteAddress: `192.0.2.${i + 1}`, payload: { email: user.email, password: `flood ${i}` } }),
+        ),
+      );
+      const statuses = answers.map((r) => r.statusCode).sort();
+      // One running and two waiting are checked; the rest are refused at once.
+      expect(statuses).toEqual([401, 401, 401, 503, 503, 503, 503, 503]);
+      for (const busy of answers.filter((r) => r.statusCode === 503)) expect(busy.json().error.code).toBe("server_busy");
+      expect(flooded.app.domain.passwords.load).toEqual({ running: 0, waiting: 0 });
+      // Once the flood has passed, signing in works again.
+      const after = await flooded.app.inject({ method: "POST", url: "/api/auth/login", payload: { email: user.email, password: TEST_PASSWORD } });
+      expect(after.statusCode).toBe(200);
+    } finally {
+      await flooded.close();
+    }
+  });
+
   it("rate limits token creation, with a 429 and a code", async () => {
     const user = await makeUser(t.db);
     const statuses: number[] = [];
@@ -51,7 +107,7 @@ describe.each(databaseKinds)("credentials (%s)", (kind) => {
     const user = await makeUser(t.db);
     // The limit of the previous test is per address: this one creates its token through the domain.
     const { createToken } = await import("../../src/domain/auth");
-    const { token } = await createToken(t.app.domain, { user, via: "token", credentialHash: "" }, "hashed");
+    const { token } = await createToken(t.app.domain, { user, via: "token", credentialHash: "" }, { name: "hashed" });
     const tokenRow = await t.db.selectFrom("api_tokens").selectAll().where("name", "=", "hashed").where("user_id", "=", user.id).executeTakeFirstOrThrow();
     expect(token).toMatch(/^cwt_[A-Za-z0-9_-]{43}$/);
     expect(tokenRow.token_hash).toBe(sha256(token));
@@ -93,6 +149,22 @@ describe.each(databaseKinds)("credentials (%s)", (kind) => {
     }
     // The same password, two users: two different hashes.
     expect(hashes[0]).not.toBe(hashes[1]);
+  });
+});
+
+describe("password checks", () => {
+  it("never run more at once than allowed, and hand each free place to the next in line", async () => {
+    const checks = new PasswordChecks({ concurrent: 2, queued: 10 });
+    const encoded = await checks.hash("a long enough password");
+    let peak = 0;
+    const watch = setInterval(() => (peak = Math.max(peak, checks.load.running)), 1);
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => checks.verify(i === 0 ? "a long enough password" : `wrong ${i}`, encoded)));
+    clearInterval(watch);
+    expect(results).toEqual([true, false, false, false, false, false]);
+    expect(peak).toBeLessThanOrEqual(2);
+    expect(checks.load).toEqual({ running: 0, waiting: 0 });
+    // No password (an unknown email) is checked against a decoy, and never matches.
+    expect(await checks.verify("", null)).toBe(false);
   });
 });
 

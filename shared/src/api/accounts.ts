@@ -50,13 +50,56 @@ export const UpdateUserBody = Type.Object({
 });
 export type UpdateUserBody = Static<typeof UpdateUserBody>;
 
+/**
+ * What ended when credentials were withdrawn: a new password or a disabled account revokes every
+ * API token of the user and ends their sessions (all of them, except the one asking).
+ */
+const CredentialsWithdrawn = {
+  /** API tokens revoked by this change; 0 when none was. */
+  tokensRevoked: Type.Integer({ minimum: 0 }),
+  /** Sessions ended by this change; the session that asked is never counted (it stays signed in). */
+  sessionsEnded: Type.Integer({ minimum: 0 }),
+};
+
+/** The answer to an admin's change of a user. */
+export const UserUpdated = Type.Object({ user: User, ...CredentialsWithdrawn });
+export type UserUpdated = Static<typeof UserUpdated>;
+
+export const ChangePasswordBody = Type.Object({ currentPassword: Type.String({ maxLength: 256 }), newPassword: Password });
+export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
+/** The answer to changing one's own password. */
+export const PasswordChanged = Type.Object({ ok: Type.Literal(true), ...CredentialsWithdrawn });
+export type PasswordChanged = Static<typeof PasswordChanged>;
+
 export const UserList = Type.Object({ users: Type.Array(User) });
 export type UserList = Static<typeof UserList>;
 
-export const CreateTokenBody = Type.Object({ name: Title });
+/** The longest an API token may be made to last, in days (about ten years). */
+export const MAX_TOKEN_DAYS = 3650;
+
+export const CreateTokenBody = Type.Object({
+  name: Title,
+  /** Days until the token stops working; left out, it works until revoked. */
+  expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TOKEN_DAYS })),
+});
 export type CreateTokenBody = Static<typeof CreateTokenBody>;
-export const TokenCreated = Type.Object({ id: Uuid, name: Type.String(), token: Type.String() });
+/** A new API token: `token` is shown this once and never again. `expiresAt` is null for none. */
+export const TokenCreated = Type.Object({ id: Uuid, name: Type.String(), token: Type.String(), expiresAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]) });
 export type TokenCreated = Static<typeof TokenCreated>;
+
+/** An API token as its owner sees it later: never its secret, nor its hash. */
+export const ApiToken = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  createdAt: Type.String({ format: "date-time" }),
+  /** The last time a request made with it succeeded (to the minute); null when never. */
+  lastUsedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  /** Null when it never expires; a past time when it has expired. */
+  expiresAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+});
+export type ApiToken = Static<typeof ApiToken>;
+export const TokenList = Type.Object({ tokens: Type.Array(ApiToken) });
+export type TokenList = Static<typeof TokenList>;
 
 export const CreateInviteBody = Type.Object({ email: Email, isAdmin: Type.Optional(Type.Boolean()) });
 export type CreateInviteBody = Static<typeof CreateInviteBody>;

@@ -51,6 +51,7 @@ export type ErrorCode =
   // 5xx: try again later, or tell an admin.
   | "internal_error"
   | "database_unavailable"
+  | "server_busy"
   | "saving_paused"
   | "room_full"
   | "too_many_rooms"

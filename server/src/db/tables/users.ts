@@ -26,8 +26,11 @@ export interface ApiTokensTable {
   name: string;
   token_hash: string;
   created_at: ColumnType<Date, never, never>;
+  /** Written at most once a minute, after a request the token made succeeded. */
   last_used_at: Date | null;
   revoked_at: Date | null;
+  /** Null: the token never expires. */
+  expires_at: Date | null;
 }
 
 export interface InvitesTable {

@@ -1,7 +1,7 @@
 import fp from "fastify-plugin";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { actorFor, originAllowed, originChecked, readCredential, SESSION_COOKIE, type Credential } from "../../auth/credentials";
-import type { Actor } from "../../domain/auth";
+import { recordTokenUse, type Actor } from "../../domain/auth";
 import { originRefused } from "../../domain/errors";
 import type { DomainContext } from "../../domain/context";
 
@@ -34,7 +34,8 @@ export function requestOriginAllowed(request: FastifyRequest, allowed: readonly 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
- * Resolves the actor of every API request; a presented API token that is not valid is a 401.
+ * Resolves the actor of every API request; a presented API token that is not valid is a 401. A
+ * token's last use is recorded when its request succeeds (a refused request changes nothing stored).
  * CSRF defence: a state-changing request identified by the session cookie must carry an allowed
  * `Origin` (browsers always send it on such requests).
  */
@@ -48,6 +49,10 @@ export const authPlugin = fp(
         throw originRefused();
       }
       request.actor = await actorFor(opts.ctx.db, credential);
+    });
+    // Before the answer leaves, so that a client that has its answer sees the time recorded.
+    app.addHook("onSend", async (request, reply) => {
+      if (request.actor?.via === "token" && reply.statusCode < 400) await recordTokenUse(opts.ctx.db, request.actor);
     });
   },
   { name: "auth", dependencies: ["@fastify/cookie"] },
