@@ -3,7 +3,9 @@ import { tooManyPresenceUpdates, tooManyUpdates } from "./refusals";
 
 /**
  * A token bucket: starts full with `burst` tokens and refills at `perSecond`, never beyond
- * `burst`. `now` is a clock in milliseconds (tests pass their own).
+ * `burst`. A take succeeds while any token is left and may overdraw the bucket: one message
+ * larger than the burst (a reconnecting client's offline work) still passes when the bucket is
+ * rested, and the debt is repaid before the next one. `now` is a clock in ms (tests pass their own).
  */
 export class TokenBucket {
   #tokens: number;
@@ -17,10 +19,10 @@ export class TokenBucket {
     this.#at = now();
   }
 
-  /** Takes `amount` tokens and returns true, or takes nothing and returns false when fewer are left. */
+  /** Takes `amount` tokens and returns true, or takes nothing and returns false when none is left. */
   take(amount: number): boolean {
     this.refill();
-    if (amount > this.#tokens) return false;
+    if (this.#tokens <= 0) return false;
     this.#tokens -= amount;
     return true;
   }
@@ -77,6 +79,43 @@ export class ConnectionBudget {
    */
   heardPresence(): void {
     this.#presence.give(1);
+  }
+}
+
+/**
+ * Hands each connection its budget. A user whose connection was closed for going over budget gets
+ * that spent budget back on their next connections until it would have refilled, so reconnecting
+ * does not buy a new burst. Everyone else starts full: one person's tabs (or one token's many
+ * clients) do not share a budget. Anonymous readers cannot write and always start afresh.
+ */
+export class Budgets {
+  readonly #spent = new Map<string, { budget: ConnectionBudget; until: number }>();
+  /** How long a spent budget takes to refill completely, ms. */
+  readonly #refillMs: number;
+
+  constructor(
+    private readonly limits: Pick<Limits, "updates" | "updateBytes" | "presence" | "presenceBytes">,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    const rates = [limits.updates, limits.updateBytes, limits.presence, limits.presenceBytes];
+    this.#refillMs = Math.max(...rates.map((r) => (r.burst / r.perSecond) * 1000));
+  }
+
+  /** The budget of a new connection of `userId` (null: anonymous). */
+  open(userId: string | null): ConnectionBudget {
+    const spent = userId === null ? undefined : this.#spent.get(userId);
+    if (spent && spent.until > this.now()) return spent.budget;
+    if (spent) this.#spent.delete(userId!);
+    return new ConnectionBudget(this.limits, this.now);
+  }
+
+  /** A connection of `userId` was closed for going over `budget`. */
+  exceeded(userId: string | null, budget: ConnectionBudget): void {
+    if (userId === null) return;
+    const now = this.now();
+    // The map only holds users refused within one refill time; older entries go as new ones come.
+    for (const [id, entry] of this.#spent) if (entry.until <= now) this.#spent.delete(id);
+    this.#spent.set(userId, { budget, until: now + this.#refillMs });
   }
 }
 

@@ -2,10 +2,10 @@ import type { RawData, WebSocket } from "ws";
 import type { Limits } from "../config";
 import type { RoomRights } from "../domain/room-grants";
 import type { PresenceIdentity, PresenceMember } from "./awareness";
-import { ConnectionBudget } from "./budget";
+import type { Budgets, ConnectionBudget } from "./budget";
 import type { SyncLogger } from "./log";
 import { awarenessFrame, decodeMessage, encodeAwarenessUpdate, syncStep1Frame, type IncomingMessage } from "./protocol";
-import { fallingBehind, internalError, malformed, readOnly, SyncRefusal } from "./refusals";
+import { CloseCode, fallingBehind, internalError, malformed, readOnly, SyncRefusal } from "./refusals";
 import type { Room } from "./room";
 
 /** What the checks before the upgrade established about a connection. */
@@ -46,17 +46,16 @@ export class Connection implements PresenceMember {
   #answeredPing = true;
   #missingBudget = MISSING_BUDGET;
   readonly #budget: ConnectionBudget;
-  /** The reply to the server's sync step 1, which brings a client's offline work, is not charged. */
-  #greeted = false;
 
   constructor(
     readonly ws: WebSocket,
     readonly room: Room,
     readonly ticket: Ticket,
     private readonly limits: Limits,
+    private readonly budgets: Budgets,
     private readonly log: SyncLogger,
   ) {
-    this.#budget = new ConnectionBudget(limits);
+    this.#budget = budgets.open(ticket.userId);
     ws.on("message", (data, isBinary) => this.onMessage(data, isBinary));
     ws.on("close", () => this.onClosed());
     ws.on("pong", () => {
@@ -101,6 +100,7 @@ export class Connection implements PresenceMember {
   close(refusal: SyncRefusal): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (refusal.closeCode === CloseCode.tooManyRequests) this.budgets.exceeded(this.ticket.userId, this.#budget);
     this.ws.close(refusal.closeCode, refusal.reason);
     // A flooding peer may never answer the close; its frames are not read, but still arrive.
     setTimeout(() => {
@@ -153,9 +153,7 @@ export class Connection implements PresenceMember {
         return;
       case "syncStep2":
       case "update":
-        // Bounded by the message limit alone: a client back from offline work sends it all at once.
-        if (message.type === "syncStep2" && !this.#greeted) this.#greeted = true;
-        else this.#budget.chargeSync(bytes);
+        this.#budget.chargeSync(bytes);
         if (!this.ticket.rights.write) {
           // A reader's sync step 2 normally brings nothing new; anything else is a write attempt.
           if (this.room.carriesNews(message.update)) throw readOnly();

@@ -5,7 +5,7 @@ import type { Limits, SyncSettings } from "../config";
 import type { Database } from "../db/database";
 import { compactRoom, readRoomState, readUpdatesSince, saveRoomSnapshot, type StatePoints, type StoredRoomState } from "../domain/room-log";
 import { Presence } from "./awareness";
-import type { Backlog } from "./budget";
+import type { Backlog, Budgets } from "./budget";
 import type { SyncLogger } from "./log";
 import { syncStep2Frame } from "./protocol";
 import { Connection, type Ticket } from "./connection";
@@ -40,6 +40,8 @@ export interface RoomContext {
   writer: LogWriter;
   /** The updates every room of the process holds unstored, against the process's bound. */
   backlog: Backlog;
+  /** What each connection may send. */
+  budgets: Budgets;
 }
 
 /** A room's figures, for tests and monitoring. */
@@ -193,7 +195,7 @@ export class Room {
 
   /** Adds an upgraded websocket. Synchronous, so no message can arrive before its listener. */
   join(ws: WebSocket, ticket: Ticket): Connection {
-    const connection = new Connection(ws, this, ticket, this.ctx.limits, this.ctx.log);
+    const connection = new Connection(ws, this, ticket, this.ctx.limits, this.ctx.budgets, this.ctx.log);
     if (this.#state !== "ready") {
       connection.close(this.#state === "paused" ? savingPaused() : shuttingDown());
       return connection;

@@ -6,7 +6,7 @@ import type { AccessEventMap, DomainContext } from "../domain/context";
 import { notFound, unauthenticated } from "../domain/errors";
 import type { RoomResolvers, StatePointSources } from "../domain/room-grants";
 import { colorFor } from "./awareness";
-import { Backlog } from "./budget";
+import { Backlog, Budgets } from "./budget";
 import { createCluster, type AccessNotice, type Cluster } from "./cluster";
 import type { Connection, Ticket } from "./connection";
 import type { SyncLogger } from "./log";
@@ -85,6 +85,7 @@ export class SyncService {
       statePoints: async (db, room) => (await Promise.all(statePoints.map((source) => source(db, room)))).flat(),
       writer: new SharedLogWriter(options.ctx.db),
       backlog: this.#backlog,
+      budgets: new Budgets(options.config.limits),
     });
     this.#cluster = createCluster(
       options.database,

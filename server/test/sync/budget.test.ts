@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config";
-import { Backlog, ConnectionBudget, TokenBucket } from "../../src/sync/budget";
+import { Backlog, Budgets, ConnectionBudget, TokenBucket } from "../../src/sync/budget";
 import { SyncRefusal } from "../../src/sync/refusals";
 
 /** A clock the test moves by hand. */
@@ -20,7 +20,7 @@ function refusalOf(f: () => void): SyncRefusal | null {
 }
 
 describe("TokenBucket", () => {
-  it("starts full, takes nothing when short, refills at its rate and never beyond its burst", () => {
+  it("starts full, takes nothing when empty, refills at its rate and never beyond its burst", () => {
     const clock = manualClock();
     const bucket = new TokenBucket({ perSecond: 10, burst: 5 }, clock.now);
     for (let i = 0; i < 5; i++) expect(bucket.take(1)).toBe(true);
@@ -29,8 +29,19 @@ describe("TokenBucket", () => {
     expect(bucket.take(1)).toBe(true);
     expect(bucket.take(1)).toBe(false);
     clock.advance(60_000);
-    expect(bucket.take(6)).toBe(false);
-    expect(bucket.take(5)).toBe(true);
+    for (let i = 0; i < 5; i++) expect(bucket.take(1)).toBe(true);
+    expect(bucket.take(1)).toBe(false);
+  });
+
+  it("lets one take larger than the burst through when rested, then waits until the debt is repaid", () => {
+    const clock = manualClock();
+    const bucket = new TokenBucket({ perSecond: 100, burst: 100 }, clock.now);
+    expect(bucket.take(250)).toBe(true);
+    expect(bucket.take(1)).toBe(false);
+    clock.advance(1500);
+    expect(bucket.take(1)).toBe(false);
+    clock.advance(1000);
+    expect(bucket.take(1)).toBe(true);
   });
 
   it("gives tokens back up to its burst", () => {
@@ -41,8 +52,8 @@ describe("TokenBucket", () => {
     expect(bucket.take(1)).toBe(true);
     expect(bucket.take(1)).toBe(false);
     bucket.give(10);
-    expect(bucket.take(4)).toBe(false);
-    expect(bucket.take(3)).toBe(true);
+    for (let i = 0; i < 3; i++) expect(bucket.take(1)).toBe(true);
+    expect(bucket.take(1)).toBe(false);
   });
 });
 
@@ -63,7 +74,8 @@ describe("ConnectionBudget", () => {
 
     const byBytes = new ConnectionBudget(limits, manualClock().now);
     byBytes.chargeSync(1500);
-    expect(refusalOf(() => byBytes.chargeSync(600))?.id).toBe("too_many_updates");
+    byBytes.chargeSync(600);
+    expect(refusalOf(() => byBytes.chargeSync(1))?.id).toBe("too_many_updates");
   });
 
   it("refuses presence beyond its count or the bytes it relays, and does not charge echoes of what it heard", () => {
@@ -80,6 +92,41 @@ describe("ConnectionBudget", () => {
     const refused = refusalOf(() => echoing.chargePresenceBytes(1));
     expect(refused?.closeCode).toBe(4429);
     expect(refused?.id).toBe("too_many_presence_updates");
+  });
+});
+
+describe("Budgets", () => {
+  const limits = {
+    updates: { perSecond: 10, burst: 20 },
+    updateBytes: { perSecond: 1000, burst: 1000 },
+    presence: { perSecond: 10, burst: 10 },
+    presenceBytes: { perSecond: 100, burst: 100 },
+  };
+
+  it("gives each connection a full budget, except a user refused within the refill time, who gets the spent one back", () => {
+    const clock = manualClock();
+    const budgets = new Budgets(limits, clock.now);
+    const spend = (b: ConnectionBudget) => {
+      let n = 0;
+      while (!refusalOf(() => b.chargeSync(1))) n++;
+      return n;
+    };
+    // Two connections of one user (one token, many clients) each have their own.
+    expect(spend(budgets.open("u1"))).toBe(20);
+    expect(spend(budgets.open("u1"))).toBe(20);
+    const flooding = budgets.open("u2");
+    spend(flooding);
+    budgets.exceeded("u2", flooding);
+    expect(spend(budgets.open("u2"))).toBe(0);
+    expect(spend(budgets.open("u3"))).toBe(20);
+    // Anonymous connections are never remembered.
+    const anonymous = budgets.open(null);
+    spend(anonymous);
+    budgets.exceeded(null, anonymous);
+    expect(spend(budgets.open(null))).toBe(20);
+    // Once it would have refilled, the user starts afresh.
+    clock.advance(2001);
+    expect(spend(budgets.open("u2"))).toBe(20);
   });
 });
 
@@ -103,6 +150,7 @@ describe("budget configuration", () => {
     const { limits, sync } = loadConfig({});
     expect(limits.updates.perSecond).toBeGreaterThanOrEqual(50);
     expect(limits.updateBytes.burst).toBeGreaterThanOrEqual(limits.messageBytes);
+    expect(limits.presence.perSecond).toBeGreaterThanOrEqual(30);
     expect(limits.presenceStateBytes).toBeGreaterThanOrEqual(1024);
     expect(sync.presenceIntervalMs).toBe(50);
   });
@@ -113,8 +161,7 @@ describe("budget configuration", () => {
     expect(limits.presenceStateBytes).toBe(100);
     expect(limits.queuedUpdatesPerRoom).toBe(3);
     expect(() => loadConfig({ LIMIT_UPDATES_PER_SECOND: "0" })).toThrow(/LIMIT_UPDATES_PER_SECOND/);
-    expect(() => loadConfig({ LIMIT_UPDATE_BURST_BYTES: "1000" })).toThrow(/LIMIT_UPDATE_BURST_BYTES/);
-    // A larger message limit raises the default burst with it.
-    expect(loadConfig({ LIMIT_MESSAGE_BYTES: String(16 * 1024 * 1024) }).limits.updateBytes.burst).toBe(16 * 1024 * 1024);
+    expect(() => loadConfig({ LIMIT_PRESENCE_BURST: "0" })).toThrow(/LIMIT_PRESENCE_BURST/);
+    expect(() => loadConfig({ LIMIT_UPDATE_BURST_BYTES: "-1" })).toThrow(/LIMIT_UPDATE_BURST_BYTES/);
   });
 });
