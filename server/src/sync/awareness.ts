@@ -3,7 +3,7 @@ import * as Y from "yjs";
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate as encodeStates, removeAwarenessStates } from "y-protocols/awareness";
 import type { PresenceRole } from "../domain/access";
 import { awarenessFrame, encodeAwarenessUpdate, type AwarenessEntry } from "./protocol";
-import { presenceSpoofed, tooManyPresences } from "./refusals";
+import { presenceSpoofed, presenceTooLarge, tooManyPresences } from "./refusals";
 
 /** Who a presence belongs to, as the server knows it. Written over whatever `user` the client claims. */
 export interface PresenceIdentity {
@@ -25,6 +25,12 @@ export interface PresenceMember {
 
 /** A y-websocket client uses one id (its document's clientID); a little slack for odd clients. */
 const MAX_PRESENCE_IDS = 4;
+
+/**
+ * Room for the identity the server writes into a state (a display name of 300 characters and
+ * more): a client passes others' stamped states back to the server, and those must still decode.
+ */
+export const IDENTITY_BYTES = 2048;
 
 const PALETTE = ["#d1495b", "#00798c", "#edae49", "#66a182", "#2e4057", "#8d6a9f", "#c8553d", "#3d5a80", "#588b8b", "#b5838d", "#6d597a", "#e07a5f"];
 
@@ -54,10 +60,12 @@ export class Presence {
   /**
    * @param broadcast sends a frame to every member of the room
    * @param intervalMs the least time between two frames; 0: one frame per tick
+   * @param maxStateBytes the largest state a member may set (its JSON, before the identity is written in)
    */
   constructor(
     private readonly broadcast: (frame: Uint8Array) => void,
     private readonly intervalMs = 0,
+    private readonly maxStateBytes = Number.POSITIVE_INFINITY,
   ) {
     // Awareness only needs a document for the server's own client id; the room's own document may not be built.
     this.awareness = new Awareness(new Y.Doc());
@@ -69,7 +77,8 @@ export class Presence {
   /**
    * Applies what a member says about presence. Entries for its own ids are stamped, paid for by the
    * member and applied; stale echoes of others' states (stock clients send them) are dropped; a
-   * newer state for an id another member owns throws SyncRefusal `presence_spoofed`.
+   * newer state for an id another member owns throws SyncRefusal `presence_spoofed`, and a state
+   * of its own larger than the limit `presence_too_large`.
    */
   receive(member: PresenceMember, entries: AwarenessEntry[]): void {
     if (!member.identity) return;
@@ -129,7 +138,9 @@ export class Presence {
   }
 
   private stamp(identity: PresenceIdentity, entry: AwarenessEntry): AwarenessEntry {
-    return entry.state === null ? entry : { ...entry, state: { ...entry.state, user: identity } };
+    if (entry.state === null) return entry;
+    if (Buffer.byteLength(JSON.stringify(entry.state)) > this.maxStateBytes) throw presenceTooLarge();
+    return { ...entry, state: { ...entry.state, user: identity } };
   }
 
   private flush(): void {

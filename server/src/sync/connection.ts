@@ -1,7 +1,7 @@
 import type { RawData, WebSocket } from "ws";
 import type { Limits } from "../config";
 import type { RoomRights } from "../domain/room-grants";
-import type { PresenceIdentity, PresenceMember } from "./awareness";
+import { IDENTITY_BYTES, type PresenceIdentity, type PresenceMember } from "./awareness";
 import type { Budgets, ConnectionBudget } from "./budget";
 import type { SyncLogger } from "./log";
 import { awarenessFrame, decodeMessage, encodeAwarenessUpdate, syncStep1Frame, type IncomingMessage } from "./protocol";
@@ -132,7 +132,8 @@ export class Connection implements PresenceMember {
     try {
       if (!isBinary) throw malformed("Text frames are not part of the protocol.");
       const frame = toBytes(data);
-      this.dispatch(decodeMessage(frame, this.limits.messageBytes, this.limits.presenceStateBytes), frame.length);
+      // Others' states come back from stock clients with the identity the server wrote into them.
+      this.dispatch(decodeMessage(frame, this.limits.messageBytes, this.limits.presenceStateBytes + IDENTITY_BYTES), frame.length);
     } catch (err) {
       if (err instanceof SyncRefusal) {
         this.log.info({ room: this.room.name, user: this.ticket.userId, refusal: err.id }, "sync connection refused a message");

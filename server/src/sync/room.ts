@@ -124,7 +124,7 @@ export class Room {
     );
     this.presence = new Presence((frame) => {
       for (const c of this.connections) c.sendPresence(frame);
-    }, ctx.settings.presenceIntervalMs);
+    }, ctx.settings.presenceIntervalMs, ctx.limits.presenceStateBytes);
   }
 
   /**

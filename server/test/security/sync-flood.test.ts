@@ -226,6 +226,25 @@ describe.each(databaseKinds)("sync floods from one connection (%s)", (kind) => {
     watcher.ws.close();
   });
 
+  it("takes a presence state at the limit, whose echo from others carries the identity on top", async () => {
+    const room = await makeSection(t.db, publicStandard);
+    const sender = track(connectClient(base, room, { token: outsider.token }, { reconnect: false }));
+    const echoer = track(connectClient(base, room, { token: outsider.token }));
+    await Promise.all([sender.synced(), echoer.synced()]);
+    const cap = t.config.limits.presenceStateBytes;
+    const padding = "x".repeat(cap - JSON.stringify({ padding: "" }).length);
+    sender.provider.awareness.setLocalState({ padding });
+    await waitFor(() => (echoer.provider.awareness.getStates().get(sender.doc.clientID) as { padding?: string } | undefined)?.padding === padding, "the state arrives");
+    // The echoer's stock client has passed the stamped state back to the server.
+    await sleep(300);
+    expect(sender.closes).toEqual([]);
+    expect(echoer.closes).toEqual([]);
+    sender.provider.awareness.setLocalState({ padding: `${padding}x` });
+    await waitFor(() => sender.closes.length > 0, "the state over the limit is refused");
+    expect(sender.closes[0]).toMatchObject({ code: 1009, reason: expect.stringMatching(/^presence_too_large: /) });
+    expect(echoer.closes).toEqual([]);
+  });
+
   it("relays a burst of presence as a few merged frames holding the latest state", async () => {
     const room = await makeSection(t.db, publicStandard);
     const watcher = await rawSocket(base, room, { token: outsider.token });
