@@ -1,3 +1,4 @@
+import type { FloodShape } from "./workloads/flood";
 import type { StandardsShape } from "./workloads/standards";
 
 /** Sizes and durations of one run. */
@@ -8,6 +9,7 @@ export interface Plan {
   coldLoad: { ops: number; joins: number };
   storm: { clients: number; rooms: number } | null;
   standards: StandardsShape | null;
+  flood: FloodShape;
   warmupMs: number;
   measureMs: number;
   probesPerHotRoom: number;
@@ -27,6 +29,7 @@ export const FULL_PLAN: Plan = {
   coldLoad: { ops: 250_000, joins: 50 },
   storm: { clients: 1000, rooms: 100 },
   standards: { sections: 2000, retitled: 100, edited: 20, readers: 50, readMs: 10_000 },
+  flood: { editors: 50, chains: 100, updatesPerChain: 1000, warmupMs: 2000, measureMs: 8000 },
   warmupMs: 2000,
   measureMs: 8000,
   probesPerHotRoom: 2,
@@ -42,6 +45,7 @@ export const QUICK_PLAN: Plan = {
   coldLoad: { ops: 20_000, joins: 10 },
   storm: null,
   standards: null,
+  flood: { editors: 50, chains: 20, updatesPerChain: 1000, warmupMs: 1000, measureMs: 2000 },
   warmupMs: 1000,
   measureMs: 2000,
   probesPerHotRoom: 2,

@@ -42,6 +42,7 @@ export const HEADLINE: Record<WorkloadId, string[]> = {
   "cold-load": ["firstSyncedMs", "allSyncedMs"],
   "reconnect-storm": ["allSyncedMs"],
   standards: [],
+  flood: [],
 };
 
 export function computeRatios(rows: readonly Row[], targets: readonly TargetInfo[]): Ratio[] {
@@ -72,6 +73,7 @@ const TITLES: Record<WorkloadId, string> = {
   "cold-load": "Cold load: a section with a long editing history, then concurrent joins",
   "reconnect-storm": "Reconnect storm: every socket dropped at once, every client reconnects",
   standards: "Standards work over HTTP (Codewright only)",
+  flood: "Flood: one connection floods its own room (reconnecting when closed) while N editors type in another (Codewright only)",
 };
 
 const COLUMNS: Record<WorkloadId, Array<[string, string]>> = {
@@ -123,6 +125,26 @@ const COLUMNS: Record<WorkloadId, Array<[string, string]>> = {
     ["errors", "errors"],
     ["lostUpdates", "lost"],
     ["converged", "converged"],
+  ],
+  flood: [
+    ["baselineP50Ms", "p50 ms without"],
+    ["baselineP99Ms", "p99 ms without"],
+    ["floodP50Ms", "p50 ms during"],
+    ["floodP99Ms", "p99 ms during"],
+    ["p99Ratio", "p99 during ÷ without (goal ≤ 2)"],
+    ["healthP50Ms", "health p50 ms"],
+    ["healthP99Ms", "health p99 ms"],
+    ["healthMaxMs", "health max ms (goal < 100)"],
+    ["healthRequests", "health requests"],
+    ["quietHealthP99Ms", "health p99 ms without"],
+    ["floodFramesSent", "flood frames sent"],
+    ["floodConnections", "flood connections"],
+    ["floodClosedTooMany", "closed 4429"],
+    ["lostUpdates", "lost"],
+    ["converged", "converged"],
+    ["serverCpuPct", "server CPU %"],
+    ["generatorCpuPct", "generator CPU %"],
+    ["otherCpuPct", "other processes CPU %"],
   ],
   standards: [
     ["importMs", "import ms"],

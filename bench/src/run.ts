@@ -10,6 +10,7 @@ import { setServerNodeArgs } from "./servers/process";
 import type { Target } from "./servers/target";
 import type { Metric, Row, RunContext, WorkloadId } from "./workloads/common";
 import { runColdLoad } from "./workloads/cold-load";
+import { runFlood } from "./workloads/flood";
 import { runIdle } from "./workloads/idle";
 import { runReconnectStorm } from "./workloads/reconnect-storm";
 import { runStandards } from "./workloads/standards";
@@ -17,7 +18,9 @@ import { runTyping } from "./workloads/typing";
 
 const BENCH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const REPO_ROOT = resolve(BENCH_DIR, "..");
-const ALL_WORKLOADS: WorkloadId[] = ["hot-room", "many-rooms", "idle", "cold-load", "reconnect-storm", "standards"];
+const ALL_WORKLOADS: WorkloadId[] = ["hot-room", "many-rooms", "idle", "cold-load", "reconnect-storm", "standards", "flood"];
+/** Workloads that need Codewright's HTTP API. */
+const CODEWRIGHT_ONLY: WorkloadId[] = ["standards", "flood"];
 const QUICK_TARGETS = ["codewright-pglite", "y-websocket-server-0.1.1"];
 const ALL_TARGETS = ["codewright-pglite", "codewright-postgres", ...Object.keys(PEERS)];
 /** Known but not run unless named with --servers. */
@@ -90,7 +93,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     ? targets.flatMap((t) => workloads.map((w): [WorkloadId, Target] => [w, t]))
     : workloads.flatMap((w) => targets.map((t): [WorkloadId, Target] => [w, t]));
   for (const [workload, target] of order) {
-    if (workload === "standards" && target.kind !== "codewright") continue;
+    if (CODEWRIGHT_ONLY.includes(workload) && target.kind !== "codewright") continue;
     log(`${target.id}: ${workload}`);
     if (!running.has(target)) {
       try {
@@ -116,6 +119,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     if (row.error) failures.push(`${where}: ${row.error}`);
     if (typeof row.metrics.lostUpdates === "number" && row.metrics.lostUpdates > 0) failures.push(`${where}: ${row.metrics.lostUpdates} lost updates`);
     if (row.metrics.converged === false) failures.push(`${where}: clients did not converge`);
+    if (typeof row.metrics.healthErrors === "number" && row.metrics.healthErrors > 0) failures.push(`${where}: ${row.metrics.healthErrors} health checks failed`);
   }
   notes.push(
     "Latency is from a typist's send to a probe's applied update, both in the one load-generator process; most simulated clients only read frames, two probes per measured room apply every update.",
@@ -233,6 +237,9 @@ async function runWorkload(workload: WorkloadId, target: Target, plan: Plan, row
       break;
     case "standards":
       await record(`${plan.standards!.sections} sections`, () => runStandards(target as CodewrightTarget, plan.standards!, ctx));
+      break;
+    case "flood":
+      await record(`${plan.flood.editors} editors`, () => runFlood(target, (target as CodewrightTarget).baseUrl, plan.flood, ctx));
       break;
   }
 }

@@ -19,5 +19,12 @@ describe("pnpm bench --quick", () => {
       const idle = result.rows.find((r) => r.target === target && r.workload === "idle");
       expect(idle?.metrics.failures, target).toBe(0);
     }
+    // The flooder is cut off and the editors in the other room lose nothing.
+    const flood = result.rows.find((r) => r.target === "codewright-pglite" && r.workload === "flood");
+    expect(flood?.error).toBeUndefined();
+    expect(flood?.metrics.floodClosedTooMany).toBeGreaterThan(0);
+    expect(flood?.metrics.lostUpdates).toBe(0);
+    expect(flood?.metrics.converged).toBe(true);
+    expect(flood?.metrics.healthErrors).toBe(0);
   }, 400_000);
 });

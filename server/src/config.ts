@@ -36,6 +36,17 @@ export interface SyncSettings {
    * in latency.
    */
   flushDelayMs: number;
+  /**
+   * Presence changes are sent at most once per this interval per room, ms: one frame with the
+   * latest state of each client that changed. Default 50; 0 sends at the end of each tick.
+   */
+  presenceIntervalMs: number;
+}
+
+/** A token bucket: `burst` to start with and at most, refilled at `perSecond`. Both at least 1. */
+export interface Rate {
+  perSecond: number;
+  burst: number;
 }
 
 /** Sync and HTTP limits; each configurable, each with a sane default. */
@@ -56,6 +67,28 @@ export interface Limits {
   concurrentPasswordChecks: number;
   /** Password checks that may wait for a free place; past it the server answers 503 `server_busy`. Default 32. */
   queuedPasswordChecks: number;
+  /**
+   * Sync messages (updates, sync steps) one connection may send. Over budget, it is closed (4429).
+   * Default 100/s, burst 500.
+   */
+  updates: Rate;
+  /**
+   * Bytes of sync messages one connection may send. One message larger than the burst passes when
+   * the budget is rested (a reconnecting client's offline work). Default 512 KiB/s, burst 4 MiB.
+   */
+  updateBytes: Rate;
+  /** Presence messages one connection may send. Default 60/s, burst 300. */
+  presence: Rate;
+  /** Bytes of presence messages one connection may send. Default 64 KiB/s, burst 512 KiB. */
+  presenceBytes: Rate;
+  /** Largest presence state of one client, bytes of JSON. Default 8 KiB. */
+  presenceStateBytes: number;
+  /** Updates accepted and not yet stored in one room. Default 10,000. */
+  queuedUpdatesPerRoom: number;
+  /** Updates accepted and not yet stored in all rooms of the process. Default 50,000. */
+  queuedUpdatesPerProcess: number;
+  /** Bytes of those updates in all rooms of the process. Default 64 MiB. */
+  queuedBytesPerProcess: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -71,6 +104,17 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   if (n === 0) throw new Error(`${name} must be at least 1.`);
   return n;
 }
+
+function rate(env: NodeJS.ProcessEnv, perSecondName: string, burstName: string, fallback: Rate): Rate {
+  const perSecond = int(env, perSecondName, fallback.perSecond);
+  const burst = int(env, burstName, fallback.burst);
+  if (perSecond < 1) throw new Error(`${perSecondName} must be at least 1, got "${env[perSecondName]}".`);
+  if (burst < 1) throw new Error(`${burstName} must be at least 1, got "${env[burstName]}".`);
+  return { perSecond, burst };
+}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
 
 /** Reads the configuration. Throws with the variable's name when a value is malformed. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -90,23 +134,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seed,
     publicUrl,
     clientDir: env.CLIENT_DIR || undefined,
-    limits: {
-      bodyBytes: int(env, "LIMIT_BODY_BYTES", 1024 * 1024),
-      messageBytes: int(env, "LIMIT_MESSAGE_BYTES", 1024 * 1024),
-      documentBytes: int(env, "LIMIT_DOCUMENT_BYTES", 8 * 1024 * 1024),
-      connectionsPerRoom: int(env, "LIMIT_CONNECTIONS_PER_ROOM", 500),
-      roomsPerProcess: int(env, "LIMIT_ROOMS_PER_PROCESS", 10000),
-      loginPerAddressAndEmailPerMinute: positiveInt(env, "LIMIT_LOGIN_PER_ADDRESS_AND_EMAIL_PER_MINUTE", 10),
-      loginPerAddressPerMinute: positiveInt(env, "LIMIT_LOGIN_PER_ADDRESS_PER_MINUTE", 30),
-      concurrentPasswordChecks: positiveInt(env, "LIMIT_CONCURRENT_PASSWORD_CHECKS", 4),
-      queuedPasswordChecks: int(env, "LIMIT_QUEUED_PASSWORD_CHECKS", 32),
-    },
+    limits: loadLimits(env),
     sync: {
       unloadGraceMs: int(env, "SYNC_UNLOAD_GRACE_MS", 30_000),
       compactAfterRows: int(env, "SYNC_COMPACT_AFTER_ROWS", 1000),
       compactSettleMs: int(env, "SYNC_COMPACT_SETTLE_MS", 10_000),
       keepAliveMs: int(env, "SYNC_KEEPALIVE_MS", 30_000),
       flushDelayMs: int(env, "SYNC_FLUSH_DELAY_MS", 0),
+      presenceIntervalMs: int(env, "SYNC_PRESENCE_INTERVAL_MS", 50),
     },
+  };
+}
+
+function loadLimits(env: NodeJS.ProcessEnv): Limits {
+  return {
+    bodyBytes: int(env, "LIMIT_BODY_BYTES", MiB),
+    messageBytes: int(env, "LIMIT_MESSAGE_BYTES", MiB),
+    documentBytes: int(env, "LIMIT_DOCUMENT_BYTES", 8 * MiB),
+    connectionsPerRoom: int(env, "LIMIT_CONNECTIONS_PER_ROOM", 500),
+    roomsPerProcess: int(env, "LIMIT_ROOMS_PER_PROCESS", 10000),
+    updates: rate(env, "LIMIT_UPDATES_PER_SECOND", "LIMIT_UPDATE_BURST", { perSecond: 100, burst: 500 }),
+    updateBytes: rate(env, "LIMIT_UPDATE_BYTES_PER_SECOND", "LIMIT_UPDATE_BURST_BYTES", { perSecond: 512 * KiB, burst: 4 * MiB }),
+    presence: rate(env, "LIMIT_PRESENCE_PER_SECOND", "LIMIT_PRESENCE_BURST", { perSecond: 60, burst: 300 }),
+    presenceBytes: rate(env, "LIMIT_PRESENCE_BYTES_PER_SECOND", "LIMIT_PRESENCE_BURST_BYTES", { perSecond: 64 * KiB, burst: 512 * KiB }),
+    presenceStateBytes: int(env, "LIMIT_PRESENCE_BYTES", 8 * KiB),
+    queuedUpdatesPerRoom: int(env, "LIMIT_QUEUED_UPDATES_PER_ROOM", 10_000),
+    queuedUpdatesPerProcess: int(env, "LIMIT_QUEUED_UPDATES_PER_PROCESS", 50_000),
+    queuedBytesPerProcess: int(env, "LIMIT_QUEUED_BYTES_PER_PROCESS", 64 * MiB),
+    loginPerAddressAndEmailPerMinute: positiveInt(env, "LIMIT_LOGIN_PER_ADDRESS_AND_EMAIL_PER_MINUTE", 10),
+    loginPerAddressPerMinute: positiveInt(env, "LIMIT_LOGIN_PER_ADDRESS_PER_MINUTE", 30),
+    concurrentPasswordChecks: positiveInt(env, "LIMIT_CONCURRENT_PASSWORD_CHECKS", 4),
+    queuedPasswordChecks: int(env, "LIMIT_QUEUED_PASSWORD_CHECKS", 32),
   };
 }

@@ -5,7 +5,7 @@ import type { Typist } from "../protocol/typist";
 import type { Target } from "../servers/target";
 import { mapPool, sleep, waitUntil } from "../stats";
 
-export type WorkloadId = "hot-room" | "many-rooms" | "idle" | "cold-load" | "reconnect-storm" | "standards";
+export type WorkloadId = "hot-room" | "many-rooms" | "idle" | "cold-load" | "reconnect-storm" | "standards" | "flood";
 
 export type Metric = number | string | boolean | null;
 

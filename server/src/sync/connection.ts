@@ -1,10 +1,11 @@
 import type { RawData, WebSocket } from "ws";
 import type { Limits } from "../config";
 import type { RoomRights } from "../domain/room-grants";
-import type { PresenceIdentity, PresenceMember } from "./awareness";
+import { IDENTITY_BYTES, type PresenceIdentity, type PresenceMember } from "./awareness";
+import type { Budgets, ConnectionBudget } from "./budget";
 import type { SyncLogger } from "./log";
 import { awarenessFrame, decodeMessage, encodeAwarenessUpdate, syncStep1Frame, type IncomingMessage } from "./protocol";
-import { fallingBehind, internalError, malformed, readOnly, SyncRefusal } from "./refusals";
+import { CloseCode, fallingBehind, internalError, malformed, readOnly, SyncRefusal } from "./refusals";
 import type { Room } from "./room";
 
 /** What the checks before the upgrade established about a connection. */
@@ -22,6 +23,8 @@ export interface Ticket {
 
 /** Updates that arrive before what they build on are answered with a resync this many times. */
 const MISSING_BUDGET = 16;
+/** A closed connection whose peer does not finish the closing handshake is cut after this long, ms. */
+const CLOSE_GRACE_MS = 2000;
 
 let nextId = 1;
 
@@ -32,8 +35,9 @@ function toBytes(data: RawData): Uint8Array {
 }
 
 /**
- * One websocket in one room. Decodes each frame, enforces the connection's rights, and hands
- * updates and presence to the room. Any refusal closes the connection with its code and reason.
+ * One websocket in one room. Decodes each frame, charges it to the connection's budget, enforces
+ * the connection's rights, and hands updates and presence to the room. Any refusal closes the
+ * connection with its code and reason; nothing it sends after that is read.
  */
 export class Connection implements PresenceMember {
   readonly id = nextId++;
@@ -41,14 +45,17 @@ export class Connection implements PresenceMember {
   #closed = false;
   #answeredPing = true;
   #missingBudget = MISSING_BUDGET;
+  readonly #budget: ConnectionBudget;
 
   constructor(
     readonly ws: WebSocket,
     readonly room: Room,
     readonly ticket: Ticket,
     private readonly limits: Limits,
+    private readonly budgets: Budgets,
     private readonly log: SyncLogger,
   ) {
+    this.#budget = budgets.open(ticket.userId);
     ws.on("message", (data, isBinary) => this.onMessage(data, isBinary));
     ws.on("close", () => this.onClosed());
     ws.on("pong", () => {
@@ -74,6 +81,17 @@ export class Connection implements PresenceMember {
     this.ws.send(frame);
   }
 
+  /** Sends a frame of the room's presence broadcast: the client's echo of it is not charged to it. */
+  sendPresence(frame: Uint8Array): void {
+    if (this.#closed) return;
+    this.#budget.heardPresence();
+    this.send(frame);
+  }
+
+  chargePresenceBytes(bytes: number): void {
+    this.#budget.chargePresenceBytes(bytes);
+  }
+
   sendSyncStep1(stateVector: Uint8Array): void {
     this.send(syncStep1Frame(stateVector));
   }
@@ -82,7 +100,12 @@ export class Connection implements PresenceMember {
   close(refusal: SyncRefusal): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (refusal.closeCode === CloseCode.tooManyRequests) this.budgets.exceeded(this.ticket.userId, this.#budget);
     this.ws.close(refusal.closeCode, refusal.reason);
+    // A flooding peer may never answer the close; its frames are not read, but still arrive.
+    setTimeout(() => {
+      if (this.ws.readyState !== this.ws.CLOSED) this.ws.terminate();
+    }, CLOSE_GRACE_MS).unref();
     this.room.leave(this);
   }
 
@@ -108,7 +131,9 @@ export class Connection implements PresenceMember {
     if (this.#closed) return;
     try {
       if (!isBinary) throw malformed("Text frames are not part of the protocol.");
-      this.dispatch(decodeMessage(toBytes(data), this.limits.messageBytes));
+      const frame = toBytes(data);
+      // Others' states come back from stock clients with the identity the server wrote into them.
+      this.dispatch(decodeMessage(frame, this.limits.messageBytes, this.limits.presenceStateBytes + IDENTITY_BYTES), frame.length);
     } catch (err) {
       if (err instanceof SyncRefusal) {
         this.log.info({ room: this.room.name, user: this.ticket.userId, refusal: err.id }, "sync connection refused a message");
@@ -120,13 +145,16 @@ export class Connection implements PresenceMember {
     }
   }
 
-  private dispatch(message: IncomingMessage): void {
+  /** Charges the message to the budget first: a refused one costs no staging, validation or answer. */
+  private dispatch(message: IncomingMessage, bytes: number): void {
     switch (message.type) {
       case "syncStep1":
+        this.#budget.chargeSync(bytes);
         this.send(this.room.syncStep2For(message.stateVector));
         return;
       case "syncStep2":
       case "update":
+        this.#budget.chargeSync(bytes);
         if (!this.ticket.rights.write) {
           // A reader's sync step 2 normally brings nothing new; anything else is a write attempt.
           if (this.room.carriesNews(message.update)) throw readOnly();
@@ -138,11 +166,13 @@ export class Connection implements PresenceMember {
         }
         return;
       case "awareness":
+        this.#budget.chargePresence();
         if (this.identity) this.room.presence.receive(this, message.entries);
         // An anonymous reader is not shown; its own state comes back to it only, as a sign of life.
         else this.send(awarenessFrame(encodeAwarenessUpdate(message.entries)));
         return;
       case "queryAwareness": {
+        this.#budget.chargePresence();
         const frame = this.room.presence.currentFrame();
         if (frame) this.send(frame);
         return;

@@ -1,7 +1,7 @@
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
-import { malformed, messageTooLarge } from "./refusals";
+import { malformed, messageTooLarge, presenceTooLarge } from "./refusals";
 
 /**
  * The y-websocket wire protocol: every frame is `[messageType, payload]`, where sync frames carry
@@ -49,8 +49,11 @@ function readState(json: string): Record<string, unknown> | null {
   return state as Record<string, unknown> | null;
 }
 
-/** Decodes the body of an awareness message. Throws SyncRefusal `malformed_message`. */
-export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+/**
+ * Decodes the body of an awareness message. A state longer than `maxStateBytes` (its JSON) is
+ * refused before it is parsed. Throws SyncRefusal `malformed_message`, `presence_too_large`.
+ */
+export function decodeAwarenessUpdate(update: Uint8Array, maxStateBytes = Number.POSITIVE_INFINITY): AwarenessEntry[] {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
   if (count * MIN_AWARENESS_ENTRY_BYTES > update.length - decoder.pos) throw malformed("The presence update is truncated.");
@@ -58,7 +61,9 @@ export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   for (let i = 0; i < count; i++) {
     const clientId = decoding.readVarUint(decoder);
     const clock = decoding.readVarUint(decoder);
-    const json = utf8.decode(readBytes(decoder));
+    const bytes = readBytes(decoder);
+    if (bytes.length > maxStateBytes) throw presenceTooLarge();
+    const json = utf8.decode(bytes);
     if (clientId > 0xffffffff) throw malformed("A presence client id is out of range.");
     entries.push({ clientId, clock, state: readState(json) });
   }
@@ -79,11 +84,12 @@ export function encodeAwarenessUpdate(entries: AwarenessEntry[]): Uint8Array {
 }
 
 /**
- * Decodes one frame from a client. `maxBytes` bounds the frame. The Yjs update inside a sync
- * message is only framed here; validation.ts decides whether it is a valid update.
- * Throws SyncRefusal: `message_too_large`, `malformed_message`.
+ * Decodes one frame from a client. `maxBytes` bounds the frame, `maxStateBytes` each presence
+ * state in it (default: unbounded). The Yjs update inside a sync message is only framed here;
+ * validation.ts decides whether it is a valid update.
+ * Throws SyncRefusal: `message_too_large`, `malformed_message`, `presence_too_large`.
  */
-export function decodeMessage(frame: Uint8Array, maxBytes: number): IncomingMessage {
+export function decodeMessage(frame: Uint8Array, maxBytes: number, maxStateBytes = Number.POSITIVE_INFINITY): IncomingMessage {
   if (frame.length > maxBytes) throw messageTooLarge();
   const decoder = decoding.createDecoder(frame);
   let message: IncomingMessage;
@@ -102,7 +108,7 @@ export function decodeMessage(frame: Uint8Array, maxBytes: number): IncomingMess
         break;
       }
       case MessageType.awareness:
-        message = { type: "awareness", entries: decodeAwarenessUpdate(readBytes(decoder)) };
+        message = { type: "awareness", entries: decodeAwarenessUpdate(readBytes(decoder), maxStateBytes) };
         break;
       case MessageType.queryAwareness:
         message = { type: "queryAwareness" };

@@ -15,7 +15,8 @@ export const CloseCode = {
   /** Something unexpected failed on the server. */
   internal: 1011,
   /**
-   * Saving is paused (the database cannot be written) or the client cannot keep up.
+   * Saving is paused (the database cannot be written), too many changes wait to be saved, or the
+   * client cannot keep up.
    * Nothing the client sent on this connection was acknowledged: a y-websocket client reconnects
    * with backoff and its sync step sends every change the server lacks, so none is lost.
    */
@@ -24,6 +25,11 @@ export const CloseCode = {
   accessChanged: 4000,
   /** The session ended (sign-out); a stock client stops reconnecting. */
   sessionEnded: 4401,
+  /**
+   * The connection sent more than its budget (updates or presence per second). What was accepted
+   * before is stored; a stock client stops reconnecting, since it would only flood again.
+   */
+  tooManyRequests: 4429,
 } as const;
 
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
@@ -53,6 +59,13 @@ export const documentTooLarge = () => new SyncRefusal("document_too_large", Clos
 export const readOnly = () => new SyncRefusal("read_only", CloseCode.policy, "You can read this section but not change it.");
 export const presenceSpoofed = () => new SyncRefusal("presence_spoofed", CloseCode.policy, "A client may only speak for its own presence.");
 export const tooManyPresences = () => new SyncRefusal("too_many_presences", CloseCode.policy, "Too many presence ids on one connection.");
+export const presenceTooLarge = () => new SyncRefusal("presence_too_large", CloseCode.tooLarge, "A presence state exceeds the size limit.");
+export const tooManyUpdates = () =>
+  new SyncRefusal("too_many_updates", CloseCode.tooManyRequests, "More changes arrived than one connection may send; what came before was saved.");
+export const tooManyPresenceUpdates = () =>
+  new SyncRefusal("too_many_presence_updates", CloseCode.tooManyRequests, "Presence changed more often, or by more, than one connection may send.");
+export const serverBusy = () =>
+  new SyncRefusal("server_busy", CloseCode.tryAgainLater, "Too many changes are waiting to be saved; your changes are kept and sent again on reconnect.");
 export const savingPaused = () => new SyncRefusal("saving_paused", CloseCode.tryAgainLater, "Saving is paused; your changes are kept and sent again on reconnect.");
 export const fallingBehind = () => new SyncRefusal("falling_behind", CloseCode.tryAgainLater, "The connection could not keep up; reconnect.");
 export const accessChanged = () => new SyncRefusal("access_changed", CloseCode.accessChanged, "Your rights changed; reconnect.");

@@ -5,13 +5,14 @@ import type { Limits, SyncSettings } from "../config";
 import type { Database } from "../db/database";
 import { compactRoom, readRoomState, readUpdatesSince, saveRoomSnapshot, type StatePoints, type StoredRoomState } from "../domain/room-log";
 import { Presence } from "./awareness";
+import type { Backlog, Budgets } from "./budget";
 import type { SyncLogger } from "./log";
 import { syncStep2Frame } from "./protocol";
 import { Connection, type Ticket } from "./connection";
 import { fanOut, type Delivery } from "./fanout";
 import { SerialQueue, type LogWriter } from "./persistence";
 import { isEmptyStateVector, RoomDocument } from "./room-document";
-import { fallingBehind, savingPaused, shuttingDown, type SyncRefusal } from "./refusals";
+import { fallingBehind, savingPaused, serverBusy, shuttingDown, type SyncRefusal } from "./refusals";
 import { carriesNews, Staging, type StageResult } from "./validation";
 
 /**
@@ -37,6 +38,10 @@ export interface RoomContext {
   statePoints: StatePoints;
   /** Stores each room's batches (shared, so one statement can carry several rooms). */
   writer: LogWriter;
+  /** The updates every room of the process holds unstored, against the process's bound. */
+  backlog: Backlog;
+  /** What each connection may send. */
+  budgets: Budgets;
 }
 
 /** A room's figures, for tests and monitoring. */
@@ -118,8 +123,8 @@ export class Room {
       ctx.limits.documentBytes,
     );
     this.presence = new Presence((frame) => {
-      for (const c of this.connections) c.send(frame);
-    });
+      for (const c of this.connections) c.sendPresence(frame);
+    }, ctx.settings.presenceIntervalMs, ctx.limits.presenceStateBytes);
   }
 
   /**
@@ -190,7 +195,7 @@ export class Room {
 
   /** Adds an upgraded websocket. Synchronous, so no message can arrive before its listener. */
   join(ws: WebSocket, ticket: Ticket): Connection {
-    const connection = new Connection(ws, this, ticket, this.ctx.limits, this.ctx.log);
+    const connection = new Connection(ws, this, ticket, this.ctx.limits, this.ctx.budgets, this.ctx.log);
     if (this.#state !== "ready") {
       connection.close(this.#state === "paused" ? savingPaused() : shuttingDown());
       return connection;
@@ -200,7 +205,7 @@ export class Room {
     // The server asks first, so a client's offline edits come in without waiting for its own step 1.
     connection.sendSyncStep1(this.#document.stateVector());
     const presence = this.presence.currentFrame();
-    if (presence) connection.send(presence);
+    if (presence) connection.sendPresence(presence);
     return connection;
   }
 
@@ -234,13 +239,16 @@ export class Room {
 
   /**
    * Accepts a client's update: validated on the staging replica, then queued for this tick's store.
-   * Throws SyncRefusal (malformed, too large, saving paused).
+   * Throws SyncRefusal (malformed, too large, saving paused, server busy).
    */
   receive(connection: Connection, update: Uint8Array): StageResult["kind"] {
     this.assertAccepting();
     // When the database falls behind, senders are asked to come back later rather than letting
     // unstored updates pile up in memory; nothing of theirs was acknowledged.
     if (this.#pendingBytes > 0 && this.#pendingBytes + update.length > this.ctx.limits.documentBytes) throw fallingBehind();
+    // Checked before staging, the costly part: a full queue takes no more work.
+    const queued = this.#pending.length + this.#storing.length;
+    if (queued >= this.ctx.limits.queuedUpdatesPerRoom || !this.ctx.backlog.fits(update.length)) throw serverBusy();
     const result = this.#staging.stage(update);
     if (result.kind === "accepted") {
       this.enqueue({ update: result.update, authorId: connection.ticket.userId, origin: { kind: "client", connection }, from: connection });
@@ -309,6 +317,7 @@ export class Room {
   private enqueue(p: PendingUpdate): void {
     this.#pending.push(p);
     this.#pendingBytes += p.update.length;
+    this.ctx.backlog.add(p.update.length);
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     // One tick's worth of updates (or flushDelayMs' worth) is stored together; while a store is
@@ -338,7 +347,7 @@ export class Room {
       return;
     }
     this.#storing = [];
-    for (const p of batch) this.#pendingBytes -= p.update.length;
+    this.release(batch);
     const deliveries: Delivery<Connection>[] = [];
     for (const row of stored.earlier) {
       this.#document.apply(row.data, { kind: "log" } satisfies RoomOrigin);
@@ -362,13 +371,21 @@ export class Room {
     this.ctx.log.error({ err, room: this.name }, "could not store updates; saving paused");
     const dropped = [...batch, ...this.#pending];
     this.#pending = [];
-    this.#pendingBytes = 0;
+    this.release(dropped);
     if (this.#state === "ready") this.#state = "paused";
     // Nothing dropped here was acknowledged: it was neither applied nor sent. The clients still
     // hold it and send it again when they reconnect.
     this.#staging.reset();
     for (const c of [...this.connections]) c.close(savingPaused());
     if (this.#state === "paused") this.scheduleRecovery();
+  }
+
+  /** Counts updates as no longer waiting: stored, or dropped. */
+  private release(updates: PendingUpdate[]): void {
+    let bytes = 0;
+    for (const p of updates) bytes += p.update.length;
+    this.#pendingBytes -= bytes;
+    this.ctx.backlog.remove(updates.length, bytes);
   }
 
   private scheduleRecovery(): void {

@@ -6,6 +6,7 @@ import type { AccessEventMap, DomainContext } from "../domain/context";
 import { notFound, unauthenticated } from "../domain/errors";
 import type { RoomResolvers, StatePointSources } from "../domain/room-grants";
 import { colorFor } from "./awareness";
+import { Backlog, Budgets } from "./budget";
 import { createCluster, type AccessNotice, type Cluster } from "./cluster";
 import type { Connection, Ticket } from "./connection";
 import type { SyncLogger } from "./log";
@@ -30,6 +31,8 @@ export interface Admission {
 
 export interface SyncStats {
   rooms: RoomStats[];
+  /** Updates accepted in every room and not yet stored. */
+  queued: { updates: number; bytes: number };
 }
 
 export interface SyncServiceOptions {
@@ -52,6 +55,7 @@ export class SyncService {
   readonly #rooms: RoomResolvers;
   readonly #registry: RoomRegistry;
   readonly #cluster: Cluster;
+  readonly #backlog: Backlog;
   readonly #ctx: DomainContext;
   #keepAlive: NodeJS.Timeout | null = null;
   #epoch = 0;
@@ -73,6 +77,7 @@ export class SyncService {
     this.#ctx = options.ctx;
     this.#rooms = options.rooms;
     const statePoints = Object.values(options.statePoints);
+    this.#backlog = new Backlog(options.config.limits);
     this.#registry = new RoomRegistry({
       db: options.ctx.db,
       limits: options.config.limits,
@@ -80,6 +85,8 @@ export class SyncService {
       log: options.log,
       statePoints: async (db, room) => (await Promise.all(statePoints.map((source) => source(db, room)))).flat(),
       writer: new SharedLogWriter(options.ctx.db),
+      backlog: this.#backlog,
+      budgets: new Budgets(options.config.limits),
     });
     this.#cluster = createCluster(
       options.database,
@@ -145,7 +152,7 @@ export class SyncService {
 
   /** The loaded rooms and their figures. */
   stats(): SyncStats {
-    return { rooms: this.#registry.stats() };
+    return { rooms: this.#registry.stats(), queued: { updates: this.#backlog.updates, bytes: this.#backlog.bytes } };
   }
 
   /** One loaded room's figures; null when it is not loaded in this process. */

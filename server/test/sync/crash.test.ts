@@ -33,7 +33,15 @@ describe.each(databaseKinds)("sync durability when the server process is killed 
       env = { DATABASE_URL: scratch.url };
     }
     // The server creates and migrates its own database; the test sets up through its API.
-    const server: ServerProcess = await startServerProcess(env);
+    // The typists below type as fast as the event loop lets them, far beyond any person's budget:
+    // this is about durability under the heaviest load, so the per-connection budgets are lifted.
+    const unbounded = {
+      LIMIT_UPDATES_PER_SECOND: "1000000",
+      LIMIT_UPDATE_BURST: "1000000",
+      LIMIT_UPDATE_BYTES_PER_SECOND: "1000000000",
+      LIMIT_UPDATE_BURST_BYTES: "1000000000",
+    };
+    const server: ServerProcess = await startServerProcess({ ...env, ...unbounded });
     cleanups.push(() => server.stop("SIGKILL"));
     const { token, room } = await setUpThroughApi(server);
     const a = connectClient(server.sync, room, { token }, { reconnect: false });
