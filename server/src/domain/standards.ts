@@ -36,17 +36,18 @@ export async function accessToStandard(db: Db, slug: string, actor: Actor | null
   return standardAccess(db, await getStandard(db, slug), actor);
 }
 
-/** The standards the actor may read: public ones, those they belong to, or all for an admin. */
-export async function listStandards(ctx: DomainContext, actor: Actor | null): Promise<StandardList> {
-  const rows = await ctx.db.selectFrom("standards").selectAll().orderBy("title").execute();
+/** The standards the actor may read, by title: public ones, those they belong to, or all for an admin. */
+export async function readableStandards(db: Db, actor: Actor | null): Promise<StandardRow[]> {
+  const rows = await db.selectFrom("standards").selectAll().orderBy("title").execute();
   const memberships = new Map(
-    actor ? (await ctx.db.selectFrom("memberships").selectAll().where("user_id", "=", actor.user.id).execute()).map((m) => [m.standard_id, m]) : [],
+    actor ? (await db.selectFrom("memberships").selectAll().where("user_id", "=", actor.user.id).execute()).map((m) => [m.standard_id, m]) : [],
   );
-  return {
-    standards: rows
-      .filter((s) => canRead({ standard: s, actor, membership: memberships.get(s.id) ?? null }))
-      .map((s) => ({ slug: s.slug, title: s.title, description: s.description })),
-  };
+  return rows.filter((s) => canRead({ standard: s, actor, membership: memberships.get(s.id) ?? null }));
+}
+
+/** The standards the actor may read (see `readableStandards`). */
+export async function listStandards(ctx: DomainContext, actor: Actor | null): Promise<StandardList> {
+  return { standards: (await readableStandards(ctx.db, actor)).map((s) => ({ slug: s.slug, title: s.title, description: s.description })) };
 }
 
 /** One standard, for whoever may read it. Throws 404 (also for a members-only one hidden from the actor). */
