@@ -9,6 +9,7 @@ import * as m0002 from "./0002_sync";
 import * as m0003 from "./0003_releases";
 import * as m0004 from "./0004_proposals";
 import * as m0005 from "./0005_room_snapshots";
+import * as m0006 from "./0006_release_changes";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   "0003_releases": m0003,
   "0004_proposals": m0004,
   "0005_room_snapshots": m0005,
+  "0006_release_changes": m0006,
 };
