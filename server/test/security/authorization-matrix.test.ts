@@ -168,7 +168,8 @@ describe.each(databaseKinds)("authorization matrix on %s", (kind) => {
         if (allowed.includes(role)) expect(outcome, what).toBe(101);
         else if (role === "disabled") expect(outcome, what).toBe(401);
         else if (role === "anonymous") expect([401, 404], what).toContain(outcome);
-        else expect([403, 404], what).toContain(outcome);
+        else if (OUTSIDERS.includes(role)) expect(outcome, what).toBe(404);
+        else expect(outcome, what).toBe(403);
       }
     });
   }
