@@ -10,6 +10,7 @@ import * as m0003 from "./0003_releases";
 import * as m0004 from "./0004_proposals";
 import * as m0005 from "./0005_room_snapshots";
 import * as m0006 from "./0006_token_expiry";
+import * as m0007 from "./0007_release_changes";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   "0004_proposals": m0004,
   "0005_room_snapshots": m0005,
   "0006_token_expiry": m0006,
+  "0007_release_changes": m0007,
 };

@@ -3,7 +3,7 @@ import type { ApiTokensTable, InvitesTable, SessionsTable, UsersTable } from "./
 import type { MembershipsTable, SectionsTable, StandardsTable } from "./tables/standards";
 import type { RoomSnapshotsTable, RoomUpdatesTable, RoomsTable } from "./tables/rooms";
 import type { AuditLogTable } from "./tables/audit";
-import type { ReleasesTable, SigningKeysTable } from "./tables/releases";
+import type { ReleaseChangesTable, ReleasesTable, SigningKeysTable } from "./tables/releases";
 import type {
   ProposalBasesTable,
   ProposalCoAuthorsTable,
@@ -28,6 +28,7 @@ export interface Database {
   room_snapshots: RoomSnapshotsTable;
   audit_log: AuditLogTable;
   releases: ReleasesTable;
+  release_changes: ReleaseChangesTable;
   signing_keys: SigningKeysTable;
   proposals: ProposalsTable;
   proposal_bases: ProposalBasesTable;

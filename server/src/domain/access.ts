@@ -61,6 +61,15 @@ export function assertMember(a: StandardAccess): asserts a is ActorAccess {
   if (!isAdmin(a) && !isMember(a)) throw forbidden("Only members of this standard can do this. Ask an admin to add you.");
 }
 
+/**
+ * Throws unless the actor administers this standard's settings and members (admins do): 404 for
+ * those who may not read it, as `assertRead`, then 401 for the anonymous, 403 for its readers.
+ */
+export function assertManage(a: StandardAccess): asserts a is ActorAccess {
+  assertSignedInReader(a);
+  if (!isAdmin(a)) throw forbidden("Only an admin can do this.");
+}
+
 /** Throws 401 for the anonymous, 403 for others, unless the actor is an admin. */
 export function assertAdmin(actor: Actor | null): asserts actor is Actor {
   if (!actor) throw unauthenticated();

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { parseStandardMarkdown, resolveReferences, type Standard } from "@codewright/shared";
+import { Value } from "typebox/value";
+import { parseStandardMarkdown, resolveReferences, Slug, type Standard } from "@codewright/shared";
 import type { Kysely } from "kysely";
 import type { Database, Db } from "../db/database";
 import type { StandardRow } from "../db/tables/standards";
 import type { Actor } from "./auth";
 import type { DomainContext } from "./context";
 import { assertAdmin, standardAccess } from "./access";
-import { standardNotEmpty } from "./errors";
+import { invalidRequest, standardNotEmpty } from "./errors";
 import { createSection } from "./sections";
 import { insertStandard, toStandard } from "./standards";
 
@@ -22,8 +23,10 @@ export interface ImportResult {
 /**
  * Imports a standard written in Codewright's Markdown format (see the shared markdown module)
  * into a new or empty standard, in one transaction: all of it or nothing. Checks no rights:
- * for the command line and `importMarkdown`.
- * Throws ContentError (with a line) for malformed input, 409 `standard_not_empty` otherwise.
+ * for the command line and `importMarkdown`. Titles, labels and the description follow the
+ * API's rules for them, and the slug is the API's `Slug`.
+ * Throws ContentError (with a line) for malformed input, 400 `invalid_request` for a slug that
+ * is not one, 409 `standard_not_empty`.
  */
 export async function importStandard(
   db: Kysely<Database>,
@@ -47,6 +50,8 @@ export async function importMarkdown(ctx: DomainContext, actor: Actor | null, in
 }
 
 async function importInto(trx: Db, parsed: ReturnType<typeof parseStandardMarkdown>, slug: string, actorId: string | null, progress: ImportProgress): Promise<ImportResult> {
+  const isSlug: boolean = Value.Check(Slug, slug);
+  if (!isSlug) throw invalidRequest(`"${slug.slice(0, 80)}" is not a slug: use lower-case letters, digits and hyphens, at most 64, e.g. building-code.`);
   const ids = new Map(parsed.sections.map((s) => [s.label, randomUUID()]));
   const resolved = resolveReferences(parsed, ids);
   let standard = await trx.selectFrom("standards").selectAll().where("slug", "=", slug).executeTakeFirst();

@@ -3,7 +3,7 @@ import type { CreateStandardBody, MemberList, Membership, MembershipRole, Ok, St
 import type { Db } from "../db/database";
 import type { StandardRow } from "../db/tables/standards";
 import type { Actor } from "./auth";
-import { assertAdmin, assertEditor, assertRead, canRead, standardAccess, standardPermissions, type StandardAccess } from "./access";
+import { assertAdmin, assertEditor, assertManage, assertRead, canRead, standardAccess, standardPermissions, type StandardAccess } from "./access";
 import { notFound, slugTaken } from "./errors";
 import { recordAudit } from "./audit";
 import type { DomainContext } from "./context";
@@ -36,17 +36,18 @@ export async function accessToStandard(db: Db, slug: string, actor: Actor | null
   return standardAccess(db, await getStandard(db, slug), actor);
 }
 
-/** The standards the actor may read: public ones, those they belong to, or all for an admin. */
-export async function listStandards(ctx: DomainContext, actor: Actor | null): Promise<StandardList> {
-  const rows = await ctx.db.selectFrom("standards").selectAll().orderBy("title").execute();
+/** The standards the actor may read, by title: public ones, those they belong to, or all for an admin. */
+export async function readableStandards(db: Db, actor: Actor | null): Promise<StandardRow[]> {
+  const rows = await db.selectFrom("standards").selectAll().orderBy("title").execute();
   const memberships = new Map(
-    actor ? (await ctx.db.selectFrom("memberships").selectAll().where("user_id", "=", actor.user.id).execute()).map((m) => [m.standard_id, m]) : [],
+    actor ? (await db.selectFrom("memberships").selectAll().where("user_id", "=", actor.user.id).execute()).map((m) => [m.standard_id, m]) : [],
   );
-  return {
-    standards: rows
-      .filter((s) => canRead({ standard: s, actor, membership: memberships.get(s.id) ?? null }))
-      .map((s) => ({ slug: s.slug, title: s.title, description: s.description })),
-  };
+  return rows.filter((s) => canRead({ standard: s, actor, membership: memberships.get(s.id) ?? null }));
+}
+
+/** The standards the actor may read (see `readableStandards`). */
+export async function listStandards(ctx: DomainContext, actor: Actor | null): Promise<StandardList> {
+  return { standards: (await readableStandards(ctx.db, actor)).map((s) => ({ slug: s.slug, title: s.title, description: s.description })) };
 }
 
 /** One standard, for whoever may read it. Throws 404 (also for a members-only one hidden from the actor). */
@@ -88,26 +89,25 @@ export async function insertStandard(db: Db, input: NewStandard, actorId: string
   return row;
 }
 
-/** Changes a standard's settings, by an admin. Throws 404 for a hidden standard, then 401/403. */
+/**
+ * Changes a standard's settings, by an admin; a change that names no setting changes nothing and
+ * answers the standard as it is. Throws 404 for a hidden standard, then 401/403.
+ */
 export async function updateStandard(ctx: DomainContext, actor: Actor | null, slug: string, change: UpdateStandardBody): Promise<Standard> {
   const { before, after } = await ctx.db.transaction().execute(async (trx) => {
     const access = await accessToStandard(trx, slug, actor);
-    assertRead(access);
-    assertAdmin(actor);
-    const row = await trx
-      .updateTable("standards")
-      .set({
-        title: change.title?.trim(),
-        description: change.description,
-        is_public: change.isPublic,
-        public_comments_open: change.publicCommentsOpen,
-        vote_threshold: change.voteThreshold,
-        vote_quorum: change.voteQuorum,
-      })
-      .where("id", "=", access.standard.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, { actorId: actor.user.id, standardId: row.id, action: "standard.update", subjectType: "standard", subjectId: row.id, details: { ...change } });
+    assertManage(access);
+    const set = {
+      title: change.title?.trim(),
+      description: change.description,
+      is_public: change.isPublic,
+      public_comments_open: change.publicCommentsOpen,
+      vote_threshold: change.voteThreshold,
+      vote_quorum: change.voteQuorum,
+    };
+    if (Object.values(set).every((v) => v === undefined)) return { before: access.standard, after: access };
+    const row = await trx.updateTable("standards").set(set).where("id", "=", access.standard.id).returningAll().executeTakeFirstOrThrow();
+    await recordAudit(trx, { actorId: access.actor.user.id, standardId: row.id, action: "standard.update", subjectType: "standard", subjectId: row.id, details: { ...change } });
     return { before: access.standard, after: { ...access, standard: row } };
   });
   // After the commit, so connections told to come back are checked against the new visibility.
@@ -136,12 +136,15 @@ export interface MembershipInput {
   voting?: boolean;
 }
 
-/** Sets (creates or changes) a user's membership, by an admin. Throws 404 for an unknown standard or user, 401/403. */
+/**
+ * Sets (creates or changes) a user's membership, by an admin. Throws 404 for an unknown standard
+ * (or one hidden from the actor) or user, then 401/403.
+ */
 export async function setMembership(ctx: DomainContext, actor: Actor | null, slug: string, userId: string, input: MembershipInput): Promise<Membership> {
   const membership = await ctx.db.transaction().execute(async (trx) => {
-    const standard = await getStandard(trx, slug);
-    assertAdmin(actor);
-    return writeMembership(trx, standard, userId, input, actor.user.id);
+    const access = await accessToStandard(trx, slug, actor);
+    assertManage(access);
+    return writeMembership(trx, access.standard, userId, input, access.actor.user.id);
   });
   ctx.events.emit("membershipChanged", { standardId: membership.standardId, userId });
   return membership.view;
@@ -181,15 +184,19 @@ async function writeMembership(trx: Db, standard: StandardRow, userId: string, i
   return { standardId: standard.id, view };
 }
 
-/** Removes a membership, by an admin. Removing one that does not exist is a no-op. Throws 404 for an unknown standard, 401/403. */
+/**
+ * Removes a membership, by an admin. Removing one that does not exist is a no-op. Throws 404 for
+ * an unknown standard (or one hidden from the actor), then 401/403.
+ */
 export async function removeMembership(ctx: DomainContext, actor: Actor | null, slug: string, userId: string): Promise<Ok> {
   const standardId = await ctx.db.transaction().execute(async (trx) => {
-    const standard = await getStandard(trx, slug);
-    assertAdmin(actor);
+    const access = await accessToStandard(trx, slug, actor);
+    assertManage(access);
+    const { standard } = access;
     const removed = await trx.deleteFrom("memberships").where("standard_id", "=", standard.id).where("user_id", "=", userId).returningAll().executeTakeFirst();
     if (removed) {
       await recordAudit(trx, {
-        actorId: actor.user.id,
+        actorId: access.actor.user.id,
         standardId: standard.id,
         action: "membership.remove",
         subjectType: "membership",

@@ -56,6 +56,24 @@ describe.each(databaseKinds)("importing a standard on %s", (kind) => {
     expect(res.json().error.message).toMatch(/NOPE/);
     expect(await snapshotTables(t.db)).toBe(before);
   });
+
+  it("refuses titles and descriptions the API would refuse, naming the line, and stores nothing", async () => {
+    const admin = await makeUser(t.db, { admin: true });
+    const before = await snapshotTables(t.db);
+    const cases: Array<[string, number, RegExp]> = [
+      [`# ${"T".repeat(100_000)}\n\n## G {#G-1}\n`, 1, /title at line 1 is longer than 300 characters/],
+      ["# Invoice \u202egnp.exe\n\n## G {#G-1}\n", 1, /not allowed \(U\+202E\)/],
+      ["# T\n\nAbout.\n\n## Ring \u0007 {#G-1}\n", 5, /heading at line 5 .* not allowed \(U\+0007\)/],
+      ["# T\n\nAbout \u2067this.\n\n## G {#G-1}\n", 3, /description at line 3 .* not allowed/],
+    ];
+    for (const [markdown, line, message] of cases) {
+      const res = await t.app.inject({ method: "POST", url: "/api/standards/import", headers: admin.auth, payload: { slug: "hostile", markdown } });
+      expect([res.statusCode, res.json().error.code], markdown.slice(0, 40)).toEqual([400, "invalid_markdown"]);
+      expect(res.json().error.message).toMatch(message);
+      expect(res.json().error.message).toContain(`line ${line}`);
+    }
+    expect(await snapshotTables(t.db)).toBe(before);
+  });
 });
 
 describe("codewright import", () => {
@@ -71,5 +89,19 @@ describe("codewright import", () => {
     const fail = spawnSync(process.execPath, [CLI, "import", bad, "--standard", "other"], { env, encoding: "utf8" });
     expect(fail.status).toBe(1);
     expect(fail.stderr).toContain(`${bad}:5:`);
+
+    // The API's rules for titles hold for the command line too, and so does its rule for slugs.
+    const hostile = join(dir, "hostile.md");
+    await writeFile(hostile, `# T\n\n## ${"x".repeat(100_000)} {#A}\n\n## Safe \u202etxt.exe {#B}\n`);
+    const long = spawnSync(process.execPath, [CLI, "import", hostile, "--standard", "hostile"], { env, encoding: "utf8" });
+    expect(long.status).toBe(1);
+    expect(long.stderr).toContain(`${hostile}:3: The title of the heading at line 3 is longer than 300 characters.`);
+    await writeFile(hostile, "# T\n\n## A {#A}\n\n## Safe \u202etxt.exe {#B}\n");
+    const bidi = spawnSync(process.execPath, [CLI, "import", hostile, "--standard", "hostile"], { env, encoding: "utf8" });
+    expect(bidi.status).toBe(1);
+    expect(bidi.stderr).toMatch(new RegExp(`${hostile.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:5: .*U\\+202E`));
+    const slug = spawnSync(process.execPath, [CLI, "import", SAMPLE_PATH, "--standard", "Not A Slug"], { env, encoding: "utf8" });
+    expect(slug.status).toBe(1);
+    expect(slug.stderr).toMatch(/"Not A Slug" is not a slug/);
   });
 });

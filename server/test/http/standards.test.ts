@@ -128,4 +128,38 @@ describe.each(databaseKinds)("standards and sections on %s", (kind) => {
     expect(dup.statusCode).toBe(409);
     expect(dup.json().error.code).toBe("slug_taken");
   });
+
+  it("answers the members routes of a members-only standard as missing to those who may not read it", async () => {
+    const closed = await makeStandard(t.db, { isPublic: false });
+    const reader = await editorOf(closed);
+    const outsider = await makeUser(t.db);
+    const user = await makeUser(t.db);
+    const before = await snapshotTables(t.db);
+    for (const slug of [closed.slug, "no-such-standard"]) {
+      for (const who of [outsider.auth, {}]) {
+        const put = await t.app.inject({ method: "PUT", url: `/api/standards/${slug}/members/${user.id}`, headers: who, payload: { role: "editor" } });
+        const del = await t.app.inject({ method: "DELETE", url: `/api/standards/${slug}/members/${reader.id}`, headers: who });
+        // The same answer, word for word, whether the standard exists or not.
+        for (const res of [put, del]) expect([res.statusCode, res.json()], `${res.statusCode} ${slug}`).toEqual([404, { error: { code: "not_found", message: "No such standard. Check the address." } }]);
+      }
+    }
+    // Its readers learn it exists, and that they may not manage it.
+    const byReader = await t.app.inject({ method: "PUT", url: `/api/standards/${closed.slug}/members/${user.id}`, headers: reader.auth, payload: { role: "editor" } });
+    expect(byReader.statusCode).toBe(403);
+    const removeByReader = await t.app.inject({ method: "DELETE", url: `/api/standards/${closed.slug}/members/${reader.id}`, headers: reader.auth });
+    expect(removeByReader.statusCode).toBe(403);
+    expect(await snapshotTables(t.db)).toBe(before);
+  });
+
+  it("answers an empty change of settings with the standard unchanged", async () => {
+    const admin = await makeUser(t.db, { admin: true });
+    const std = await makeStandard(t.db);
+    const read = await t.app.inject({ method: "GET", url: `/api/standards/${std.slug}`, headers: admin.auth });
+    const before = await snapshotTables(t.db);
+    const res = await t.app.inject({ method: "PATCH", url: `/api/standards/${std.slug}`, headers: admin.auth, payload: {} });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual(read.json());
+    // Nothing changed, so nothing is recorded either.
+    expect(await snapshotTables(t.db)).toBe(before);
+  });
 });

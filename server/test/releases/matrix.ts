@@ -27,8 +27,8 @@ const read = (suffix: string): MatrixEntry => ({
  * standard is members-only, so reading its releases is a right of its members (and admins).
  */
 export const RELEASE_MATRIX: Record<string, MatrixEntry> = {
-  "GET /api/schemas/release-v1.json": { allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/schemas/release-v1.json" }) },
-  "GET /api/keys": { allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/keys" }) },
+  "GET /api/schemas/release-v1.json": { site: true, allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/schemas/release-v1.json" }) },
+  "GET /api/keys": { site: true, allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/keys" }) },
   "POST /api/standards/:slug/releases": {
     allowed: EDITORS,
     build: (w) => ({ method: "POST", url: `/api/standards/${w.standard.slug}/releases`, payload: { version: unique("r"), notes: "matrix" } }),

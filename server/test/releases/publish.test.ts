@@ -210,16 +210,21 @@ describe.each(databaseKinds)("publishing releases (%s)", (kind) => {
       comments: async () => {
         throw new Error("lost the connection");
       },
+      listed: async () => {},
     };
     await expect(publishRelease(t.db, row, { version: "1.0" }, editor.id, signer, failing)).rejects.toThrow("lost the connection");
     expect(await t.db.selectFrom("releases").select("version").where("standard_id", "=", standard.id).execute()).toEqual([]);
     expect(await t.db.selectFrom("audit_log").select("id").where("standard_id", "=", standard.id).execute()).toEqual(auditBefore);
 
-    // The records a later feature supplies go into the release, inside the same transaction.
+    // The records a later feature supplies go into the release, inside the same transaction,
+    // and are told which changes the stored release lists.
+    const listed: unknown[] = [];
     const release = await publishRelease(t.db, row, { version: "1.0" }, editor.id, signer, {
       changes: async () => [{ proposal: "p-1", title: "Clarify fuzzing", sections: ["s-1"] }],
       comments: async (_trx, _standard, previous) => [{ id: "c-1", section: null, disposition: "noted", response: `since ${previous ?? "the start"}` }],
+      listed: async (_trx, _standard, version, changes) => void listed.push({ version, changes }),
     });
+    expect(listed).toEqual([{ version: "1.0", changes: [{ proposal: "p-1", title: "Clarify fuzzing", sections: ["s-1"] }] }]);
     const doc = JSON.parse(release.document) as Release;
     expect(doc.changes).toEqual([{ proposal: "p-1", title: "Clarify fuzzing", sections: ["s-1"] }]);
     expect(doc.comments).toEqual([{ id: "c-1", section: null, disposition: "noted", response: "since the start" }]);

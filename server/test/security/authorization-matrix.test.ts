@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMember, databaseKinds, makeUser, snapshotTables, startTestApp, unique, type TestApp } from "../helper";
-import { ADMIN, buildWorld, EDITORS, EVERY_MEMBER, ROLES, SIGNED_IN, worldSection, type MatrixEntry, type Role, type World } from "./roles";
+import { ADMIN, buildWorld, EDITORS, EVERY_MEMBER, OUTSIDERS, ROLES, SIGNED_IN, worldSection, type MatrixEntry, type Role, type World } from "./roles";
 import { WORKFLOW_MATRIX } from "../workflow/matrix";
 import { issueToken } from "../../src/domain/auth";
 import { RELEASE_MATRIX } from "../releases/matrix";
@@ -14,22 +14,22 @@ import { RELEASE_MATRIX } from "../releases/matrix";
  * proof that a refusal changed nothing stored.
  */
 export const MATRIX: Record<string, MatrixEntry> = {
-  "GET /api/health": { allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/health" }) },
-  "GET /api/openapi.json": { allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/openapi.json" }) },
-  "POST /api/auth/login": {
+  "GET /api/health": { site: true, allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/health" }) },
+  "GET /api/openapi.json": { site: true, allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/openapi.json" }) },
+  "POST /api/auth/login": { site: true,
     allowed: [],
     public: true,
     build: (w) => ({ method: "POST", url: "/api/auth/login", payload: { email: w.users.nonMember.email, password: "wrong password" } }),
   },
-  "POST /api/auth/logout": { allowed: SIGNED_IN, build: () => ({ method: "POST", url: "/api/auth/logout" }) },
-  "GET /api/me": { allowed: SIGNED_IN, build: () => ({ method: "GET", url: "/api/me" }) },
-  "PUT /api/me/password": {
+  "POST /api/auth/logout": { site: true, allowed: SIGNED_IN, build: () => ({ method: "POST", url: "/api/auth/logout" }) },
+  "GET /api/me": { site: true, allowed: SIGNED_IN, build: () => ({ method: "GET", url: "/api/me" }) },
+  "PUT /api/me/password": { site: true,
     allowed: [],
     build: () => ({ method: "PUT", url: "/api/me/password", payload: { currentPassword: "wrong password", newPassword: "another long password" } }),
   },
-  "POST /api/tokens": { allowed: SIGNED_IN, build: () => ({ method: "POST", url: "/api/tokens", payload: { name: "matrix" } }) },
-  "GET /api/tokens": { allowed: SIGNED_IN, build: () => ({ method: "GET", url: "/api/tokens" }) },
-  "DELETE /api/tokens/:id": {
+  "POST /api/tokens": { site: true, allowed: SIGNED_IN, build: () => ({ method: "POST", url: "/api/tokens", payload: { name: "matrix" } }) },
+  "GET /api/tokens": { site: true, allowed: SIGNED_IN, build: () => ({ method: "GET", url: "/api/tokens" }) },
+  "DELETE /api/tokens/:id": { site: true,
     allowed: SIGNED_IN,
     // Each role revokes a token of its own; the anonymous try one of someone else's.
     build: async (w, t, role) => {
@@ -38,21 +38,21 @@ export const MATRIX: Record<string, MatrixEntry> = {
       return { method: "DELETE", url: `/api/tokens/${id}` };
     },
   },
-  "GET /api/users": { allowed: ADMIN, build: () => ({ method: "GET", url: "/api/users" }) },
-  "POST /api/users": { allowed: ADMIN, build: () => ({ method: "POST", url: "/api/users", payload: { email: `${unique("u")}@example.org`, displayName: "New" } }) },
-  "PATCH /api/users/:id": {
+  "GET /api/users": { site: true, allowed: ADMIN, build: () => ({ method: "GET", url: "/api/users" }) },
+  "POST /api/users": { site: true, allowed: ADMIN, build: () => ({ method: "POST", url: "/api/users", payload: { email: `${unique("u")}@example.org`, displayName: "New" } }) },
+  "PATCH /api/users/:id": { site: true,
     allowed: ADMIN,
     build: async (_w, t) => ({ method: "PATCH", url: `/api/users/${(await makeUser(t.db)).id}`, payload: { displayName: "Renamed" } }),
   },
-  "POST /api/invites": { allowed: ADMIN, build: () => ({ method: "POST", url: "/api/invites", payload: { email: `${unique("i")}@example.org` } }) },
-  "POST /api/invites/accept": {
+  "POST /api/invites": { site: true, allowed: ADMIN, build: () => ({ method: "POST", url: "/api/invites", payload: { email: `${unique("i")}@example.org` } }) },
+  "POST /api/invites/accept": { site: true,
     allowed: [],
     public: true,
     build: () => ({ method: "POST", url: "/api/invites/accept", payload: { token: "cwi_unknown", displayName: "X", password: "a long enough password" } }),
   },
-  "GET /api/standards": { allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/standards" }) },
-  "POST /api/standards": { allowed: ADMIN, build: () => ({ method: "POST", url: "/api/standards", payload: { slug: unique("s").toLowerCase(), title: "New" } }) },
-  "POST /api/standards/import": {
+  "GET /api/standards": { site: true, allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/standards" }) },
+  "POST /api/standards": { site: true, allowed: ADMIN, build: () => ({ method: "POST", url: "/api/standards", payload: { slug: unique("s").toLowerCase(), title: "New" } }) },
+  "POST /api/standards/import": { site: true,
     allowed: ADMIN,
     build: () => ({ method: "POST", url: "/api/standards/import", payload: { slug: unique("imp").toLowerCase(), markdown: "# Imported\n\n## Group {#G-1}\n\nText.\n" } }),
   },
@@ -137,10 +137,15 @@ describe.each(databaseKinds)("authorization matrix on %s", (kind) => {
         } else if (entry.public) {
           expect(res.statusCode, what).toBeGreaterThanOrEqual(400);
           expect(res.statusCode, what).toBeLessThan(500);
+        } else if (!entry.site && OUTSIDERS.includes(role)) {
+          expect(res.statusCode, what).toBe(404);
+          expect(res.json().error.code, what).toBe("not_found");
+        } else if (!entry.site) {
+          expect(res.statusCode, what).toBe(403);
         } else if (role === "anonymous") {
-          expect([401, 404], what).toContain(res.statusCode);
+          expect(res.statusCode, what).toBe(401);
         } else {
-          expect([403, 404], what).toContain(res.statusCode);
+          expect(res.statusCode, what).toBe(403);
         }
         expect(res.json().error.code, what).toMatch(/^[a-z_]+$/);
         // Refusals change nothing stored (login failures excepted: they write nothing either).
@@ -174,7 +179,8 @@ describe.each(databaseKinds)("authorization matrix on %s", (kind) => {
         if (allowed.includes(role)) expect(outcome, what).toBe(101);
         else if (role === "disabled") expect(outcome, what).toBe(401);
         else if (role === "anonymous") expect([401, 404], what).toContain(outcome);
-        else expect([403, 404], what).toContain(outcome);
+        else if (OUTSIDERS.includes(role)) expect(outcome, what).toBe(404);
+        else expect(outcome, what).toBe(403);
       }
     });
   }

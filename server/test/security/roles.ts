@@ -66,6 +66,11 @@ export const EVERY_MEMBER: readonly Role[] = ["contributor", "voter", "editor", 
 export const EDITORS: readonly Role[] = ["editor", "admin"];
 export const ADMIN: readonly Role[] = ["admin"];
 export const SIGNED_IN: readonly Role[] = ["nonMember", "contributor", "otherContributor", "voter", "editor", "otherEditor", "admin"];
+/**
+ * Those who may not read the world's members-only standard. On its routes they are told it does
+ * not exist (404 `not_found`), whatever the route needs, so that its existence does not leak.
+ */
+export const OUTSIDERS: readonly Role[] = ["anonymous", "nonMember", "otherContributor", "otherEditor"];
 
 /** The request to try a route with, made afresh for each role; the role's credentials are added to it. */
 export type BuildRequest = (w: World, t: TestApp, role: Role) => Promise<InjectOptions> | InjectOptions;
@@ -77,6 +82,11 @@ export interface MatrixEntry {
   build: BuildRequest;
   /** Routes whose answer does not depend on the caller (login, health). */
   public?: boolean;
+  /**
+   * Routes that name no standard (accounts, the list of standards, one's own feed). Every other
+   * route acts on the members-only standard: OUTSIDERS get 404, its readers without the right 403.
+   */
+  site?: boolean;
 }
 
 /** A new section of the world's members-only standard, made by the admin; returns its id. */

@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseKinds, startTestApp, type TestApp } from "../helper";
+import { addMember, databaseKinds, makeStandard, makeUser, sessionCookie, startTestApp, type TestApp } from "../helper";
 import { buildWorkflowWorld, type WorkflowWorld } from "./fixture";
 
 /** Reads server-sent events from a stream until `count` events arrived. */
@@ -83,5 +83,89 @@ describe.each(databaseKinds)("activity feed on %s", (kind) => {
     const again = await fetch(`${url}/api/me/activity/stream?wait=0`, { headers: { ...w.users.author.auth, "last-event-id": got[0]!.id } });
     expect((await readEvents(again.body!, 1)).map((e) => e.data.action)).toEqual(["proposal.create"]);
     expect((await fetch(`${url}/api/me/activity/stream`)).status).toBe(401);
+  });
+
+  it("stops telling a removed member of a members-only standard's activity, in the list and the live stream", async () => {
+    const v = await buildWorkflowWorld(t);
+    const admin = await makeUser(t.db, { admin: true });
+    const open = await makeStandard(t.db, { isPublic: true });
+    await addMember(t.app, open, v.users.voter, "contributor");
+    await addMember(t.app, open, v.users.author, "contributor");
+    const author = v.users.author;
+    const mine = await v.ok(author, "POST", "/api/comments", { target: { kind: "section", standard: v.standard.slug, section: v.sections.a.id }, body: "Members only." });
+    const proposal = await v.propose("Soon decided");
+    await v.ok(author, "POST", `/api/proposals/${proposal}/submit`);
+    const openSection = await v.ok(admin, "POST", `/api/standards/${open.slug}/sections`, { label: "OPEN-1", title: "Open" });
+    const elsewhere = await v.ok(author, "POST", "/api/comments", { target: { kind: "section", standard: open.slug, section: openSection.id }, body: "Public." });
+
+    const controller = new AbortController();
+    const res = await fetch(`${url}/api/me/activity/stream`, { headers: author.auth, signal: controller.signal });
+    const events = readEvents(res.body!, 2);
+    await new Promise((r) => setTimeout(r, 100));
+    await v.ok(v.users.voter, "POST", `/api/comments/${mine.id}/replies`, { body: "Seen while a member." });
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await v.ok(author, "GET", "/api/me/activity")).items.map((i: { standard: string }) => i.standard)).toContain(v.standard.slug);
+
+    await v.ok(admin, "DELETE", `/api/standards/${v.standard.slug}/members/${author.id}`);
+    await v.ok(v.users.voter, "POST", `/api/comments/${mine.id}/replies`, { body: "Not for former members." });
+    await v.ok(v.users.editor, "POST", `/api/proposals/${proposal}/reject`, { reason: "Not now." });
+    await v.ok(v.users.contributor, "POST", `/api/standards/${v.standard.slug}/proposals`, { title: "Also hidden" });
+    await v.ok(v.users.voter, "POST", `/api/comments/${elsewhere.id}/replies`, { body: "Still for you." });
+
+    // The stream's next item is the one in the public standard: nothing of the other came between.
+    const got = await events;
+    controller.abort();
+    expect(got.map((e) => [e.data.standard, e.data.action])).toEqual([
+      [v.standard.slug, "comment.reply"],
+      [open.slug, "comment.reply"],
+    ]);
+    // The list is read with today's rights: nothing of the members-only standard, old or new.
+    const items = (await v.ok(author, "GET", "/api/me/activity")).items;
+    expect(items.map((i: { standard: string; comment: { id: string } | null }) => [i.standard, i.comment?.id])).toEqual([[open.slug, elsewhere.id]]);
+  });
+
+  it("refuses cursors that are not ids of the feed with 400, on the list and the stream", async () => {
+    const user = w.users.author;
+    const bad = ["9999999999999999999", "9223372036854775808", "12345678901234567890", "-1", "1e3", "abc", ""];
+    for (const after of bad) {
+      for (const path of ["/api/me/activity", "/api/me/activity/stream"]) {
+        const res = await w.call(user, "GET", `${path}?after=${encodeURIComponent(after)}${path.endsWith("stream") ? "&wait=0" : ""}`);
+        expect([res.status, res.body?.error?.code], `${path}?after=${after}`).toEqual([400, "invalid_request"]);
+      }
+    }
+    for (const lastEventId of ["9999999999999999999", "not-a-number"]) {
+      const res = await fetch(`${url}/api/me/activity/stream?wait=0`, { headers: { ...user.auth, "last-event-id": lastEventId } });
+      expect([res.status, (await res.json()).error.code], `Last-Event-ID ${lastEventId}`).toEqual([400, "invalid_request"]);
+    }
+    for (const limit of ["abc", "-1", "1000"]) {
+      const res = await w.call(user, "GET", `/api/me/activity?limit=${limit}`);
+      expect([res.status, res.body?.error?.code], `limit=${limit}`).toEqual([400, "invalid_request"]);
+    }
+    for (const wait of ["abc", "-1", "1000"]) {
+      const res = await w.call(user, "GET", `/api/me/activity/stream?wait=${wait}`);
+      expect([res.status, res.body?.error?.code], `wait=${wait}`).toEqual([400, "invalid_request"]);
+    }
+    // The largest id there can be is a cursor: nothing comes after it.
+    expect(await w.ok(user, "GET", "/api/me/activity?after=9223372036854775807")).toEqual({ items: [] });
+  });
+
+  it("ends a live stream when the session it was opened with ends", async () => {
+    const user = await makeUser(t.db);
+    const cookie = await sessionCookie(t.app, user.email);
+    const res = await fetch(`${url}/api/me/activity/stream`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    await reader.read(); // the retry line
+    const logout = await fetch(`${url}/api/auth/logout`, { method: "POST", headers: { cookie, origin: url } });
+    expect(logout.status).toBe(200);
+    const ended = await Promise.race([
+      (async () => {
+        for (let chunk = await reader.read(); ; chunk = await reader.read()) if (chunk.done) return true;
+      })(),
+      new Promise<false>((r) => setTimeout(() => r(false), 5000)),
+    ]);
+    await reader.cancel();
+    expect(ended).toBe(true);
+    expect((await fetch(`${url}/api/me/activity/stream?wait=0`, { headers: { cookie } })).status).toBe(401);
   });
 });

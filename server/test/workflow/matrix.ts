@@ -136,6 +136,6 @@ export const WORKFLOW_MATRIX: Record<string, MatrixEntry> = {
       return { method: "PUT", url: `/api/comments/${id}/disposition`, payload: { disposition: "noted", response: "Thank you." } };
     },
   },
-  "GET /api/me/activity": { allowed: SIGNED_IN, build: () => ({ method: "GET", url: "/api/me/activity" }) },
-  "GET /api/me/activity/stream": { allowed: SIGNED_IN, build: () => ({ method: "GET", url: "/api/me/activity/stream?wait=0" }) },
+  "GET /api/me/activity": { site: true, allowed: SIGNED_IN, build: () => ({ method: "GET", url: "/api/me/activity" }) },
+  "GET /api/me/activity/stream": { site: true, allowed: SIGNED_IN, build: () => ({ method: "GET", url: "/api/me/activity/stream?wait=0" }) },
 };

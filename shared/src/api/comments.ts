@@ -142,8 +142,10 @@ export const ActivityItem = Type.Object({
   toState: Type.Union([Type.String(), Type.Null()]),
 });
 export type ActivityItem = Static<typeof ActivityItem>;
+/** Where a feed resumes: the id of an item it listed (a decimal number; the server refuses one beyond its ids' range). */
+export const ActivityCursor = Type.String({ pattern: "^[0-9]{1,19}$" });
 export const ActivityQuery = Type.Object({
-  after: Type.Optional(Type.String({ pattern: "^[0-9]{1,19}$" })),
+  after: Type.Optional(ActivityCursor),
   /** How many, 1 to 200 (default 50). */
   limit: Type.Optional(Type.String({ pattern: "^[0-9]{1,3}$" })),
 });

@@ -1,7 +1,10 @@
-/** A section label: a letter, then up to 63 letters, digits, `.`, `_` or `-` (`BC-2.3`). */
-export const SECTION_LABEL_PATTERN = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
+import { Value } from "typebox/value";
+import { Label } from "../api/common";
 
-/** Whether `label` may label a section (see `SECTION_LABEL_PATTERN`). */
+/** A section label: a letter, then up to 63 letters, digits, `.`, `_` or `-` (`BC-2.3`), as the API's `Label`. */
+export const SECTION_LABEL_PATTERN = new RegExp((Label as typeof Label & { pattern: string }).pattern, "u");
+
+/** Whether `label` may label a section: whether the API takes it as a `Label`. */
 export function isSectionLabel(label: string): boolean {
-  return SECTION_LABEL_PATTERN.test(label);
+  return Value.Check(Label, label);
 }

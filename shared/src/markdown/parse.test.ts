@@ -223,11 +223,33 @@ describe("parseStandardMarkdown: errors", () => {
     ["an empty cross-reference", "# T\n\n## G {#G}\n\ntext\nsee [[]]", 6, /\[\[\]\] .* not a valid label/],
     ["a note holding a list", "# T\n\n## G {#G}\n\n> **Note:** text\n> - item", 5, /note at line 5 may contain only paragraphs/],
     ["a note without text", "# T\n\n## G {#G}\n\n> **Note:**", 5, /note at line 5 has no text/],
+    // The API's rules for titles and descriptions (`Title`, `LongText`) hold for imports too.
+    ["a title of 100,000 characters", `# ${"T".repeat(100_000)}\n\n## G {#G}`, 1, /title at line 1 is longer than 300 characters/],
+    ["a title of 301 characters", `# ${"T".repeat(301)}\n\n## G {#G}`, 1, /longer than 300/],
+    ["a title with a bidi override", "# Safe \u202egnp.exe\n\n## G {#G}", 1, /title at line 1 .* not allowed \(U\+202E\)/],
+    ["a title with a control character", "# Bell \u0007\n\n## G {#G}", 1, /not allowed \(U\+0007\)/],
+    ["a title with a lone surrogate", "# Half \ud800\n\n## G {#G}", 1, /not allowed \(U\+D800\)/],
+    ["a section title of 301 characters", `# T\n\n## G {#G}\n\n### ${"E".repeat(301)} {#E}`, 5, /heading at line 5 is longer than 300/],
+    ["a section title with an isolate", "# T\n\n## G {#G}\n\n### Left \u2066right {#E}", 5, /heading at line 5 .* not allowed \(U\+2066\)/],
+    ["a section title with an escape", "# T\n\n## G \u001b[31m {#G}", 3, /heading at line 3 .* not allowed \(U\+001B\)/],
+    ["a description with a bidi override", "# T\n\nFine.\n\nNot \u202dfine.\n\n## G {#G}", 5, /description at line 5 .* not allowed \(U\+202D\)/],
+    ["a description of 20,001 characters", `# T\n\n${"d".repeat(12_000)}\n\n${"d".repeat(7_999)}\n\n## G {#G}`, 3, /description starting at line 3 is longer than 20000/],
   ])("refuses %s", (_, source, line, message) => {
     const error = markdownError(source);
     expect(error.code).toBe("invalid_markdown");
     expect(error.line).toBe(line);
     expect(error.message).toMatch(message);
     expect(error.message).toMatch(new RegExp(`\\bline ${line}\\b`, "i"));
+  });
+});
+
+describe("parseStandardMarkdown: the API's text rules", () => {
+  it("takes what the API takes: 300-character titles, emoji, 20,000-character descriptions", () => {
+    const title = "😀".repeat(300);
+    const description = "d".repeat(10_000) + "\n\n" + "d".repeat(9_998);
+    const parsed = parseStandardMarkdown(lines(`# ${title}`, "", description.split("\n\n")[0]!, "", description.split("\n\n")[1]!, "", `## ${"s".repeat(300)} {#${"L".repeat(64)}}`));
+    expect(parsed.title).toBe(title);
+    expect(parsed.description).toBe(description);
+    expect(parsed.sections[0]).toMatchObject({ title: "s".repeat(300), label: "L".repeat(64) });
   });
 });

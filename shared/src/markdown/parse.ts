@@ -18,7 +18,9 @@ import { parseContent, emptyContent } from "../content";
 import { isContentError } from "../errors";
 import type { PMJSON } from "../schema";
 import { BodyConverter, inlinePlainText, lineOf, markdownError } from "./body";
+import { LongText, Title } from "../api/common";
 import { isSectionLabel } from "./label";
+import { checkText } from "./text-rules";
 import type { ParsedReference, ParsedSection, ParsedStandard } from "./types";
 import { xrefRule } from "./xref-rule";
 
@@ -47,16 +49,21 @@ export function parseStandardMarkdown(text: string): ParsedStandard {
   }
   const title = inlinePlainText(tokens[1]!);
   if (title === "") markdownError(lineOf(first, 1), `The title at line ${lineOf(first, 1)} is empty.`);
+  checkText(Title, title, lineOf(first, 1), `The title at line ${lineOf(first, 1)}`);
 
   let index = 3; // heading_open, inline, heading_close
   const description: string[] = [];
+  const descriptionLine = lineOf(tokens[index], 1);
   for (; index < tokens.length && tokens[index]!.type !== "heading_open"; index += 3) {
     const token = tokens[index]!;
     if (token.type !== "paragraph_open") {
       markdownError(lineOf(token, 1), `The description (line ${lineOf(token, 1)}) may contain only paragraphs; sections start with "##".`);
     }
-    description.push(inlinePlainText(tokens[index + 1]!));
+    const paragraph = inlinePlainText(tokens[index + 1]!);
+    checkText(LongText, paragraph, lineOf(token, 1), `The description at line ${lineOf(token, 1)}`);
+    description.push(paragraph);
   }
+  checkText(LongText, description.join("\n\n"), descriptionLine, `The description starting at line ${descriptionLine}`);
 
   const sections: ParsedSection[] = [];
   const references: ParsedReference[] = [];
@@ -107,6 +114,7 @@ function readHeading(inline: Token, line: number): { label: string; title: strin
   const titleSource = source.slice(0, match.index).trim();
   const title = titleSource === "" ? "" : inlinePlainText(md.parseInline(titleSource, {})[0]!);
   if (title === "") markdownError(line, `The heading at line ${line} has a label but no title.`);
+  checkText(Title, title, line, `The title of the heading at line ${line}`);
   return { label, title };
 }
 

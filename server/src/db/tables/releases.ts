@@ -27,3 +27,10 @@ export interface SigningKeysTable {
   public_jwk: string;
   created_at: ColumnType<Date, never, never>;
 }
+
+/** The release that lists an accepted proposal among its changes; one per proposal. Append-only. */
+export interface ReleaseChangesTable {
+  proposal_id: string;
+  standard_id: string;
+  version: string;
+}

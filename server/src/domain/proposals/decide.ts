@@ -49,7 +49,9 @@ async function recordDecision(db: Db, proposal: ProposalRow, outcome: "accepted"
  *   `reason_required`).
  * The proposal's row is locked first and its state checked, so of two concurrent accepts one
  * merges and the other gets 409 `proposal_not_open`. Merges into one standard are serialised by
- * its row lock. Throws 409 `proposal_conflict` when the draft lost a section the proposal needs.
+ * its row lock, which publishing takes too (for share): a merge waits for a release being built,
+ * and the first release published after it commits lists it (see `unlistedChanges`).
+ * Throws 409 `proposal_conflict` when the draft lost a section the proposal needs.
  */
 export async function acceptProposal(ctx: DomainContext, actor: Actor | null, id: string, note?: string): Promise<ProposalDetail> {
   const removedSections: string[] = [];

@@ -26,6 +26,6 @@ export { acceptProposal, rejectProposal } from "./decide";
 export { proposalDetail, proposalSections, tallyOf, timelineOf } from "./view";
 export { proposalRoom, parseProposalRoom, forkSection, lowestActiveBaseSeq, activeBaseSeqs } from "./rooms";
 export { proposalRoomGrant } from "./room-access";
-export { changesSincePreviousRelease, workflowRecords } from "./release-records";
+export { unlistedChanges, workflowRecords } from "./release-records";
 export { tally, type Tally } from "./tally";
 export type { OutlineEntry, MergeConflict, MergeStep } from "./outline";

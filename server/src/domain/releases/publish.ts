@@ -19,19 +19,24 @@ export interface PublishInput {
 }
 
 /**
- * What a release records besides the draft: the proposals merged and the public comments
- * disposed of since `previousVersion` (null for the first release). Read in the publishing
- * transaction, so they match the snapshot.
+ * What a release records besides the draft: the proposals merged and not yet listed by an
+ * earlier release, and the public comments on `previousVersion` (null for the first release)
+ * disposed of. Read in the publishing transaction, so they match its snapshot of the draft;
+ * `listed` then marks the changes as listed by `version`, in the same transaction, so that no
+ * later release lists them again.
  */
 export interface ReleaseRecords {
   changes(trx: Db, standard: StandardRow, previousVersion: string | null): Promise<ReleaseChange[]>;
   comments(trx: Db, standard: StandardRow, previousVersion: string | null): Promise<ReleaseComment[]>;
+  listed(trx: Db, standard: StandardRow, version: string, changes: readonly ReleaseChange[]): Promise<void>;
 }
 
-// Publishes racing on the same standard both pick the same next sequence; the loser starts over.
+// Publishes racing on the same standard both pick the same next sequence (or list the same
+// proposals); the loser starts over.
 const ATTEMPTS = 3;
 const UNIQUE_VIOLATION = "23505";
 const SERIALIZATION_FAILURE = "40001";
+const RACED_CONSTRAINTS = new Set(["releases_sequence_key", "release_changes_pkey"]);
 
 /**
  * Publishes the draft of the standard `slug` as a release, by one of its editors; answers with the
@@ -93,6 +98,9 @@ async function publishIn(
         .execute(async (trx) => {
           const { standard, actorId } = await author(trx);
           if (!isReleaseVersion(version)) throw invalidVersion(version);
+          // Merges into the standard take its row for update: none commits while this release is
+          // built, and one under way is waited for (this snapshot then lacks it, and so do these records).
+          await trx.selectFrom("standards").select("id").where("id", "=", standard.id).forShare().execute();
           const existing = await trx.selectFrom("releases").select("version").where("standard_id", "=", standard.id).where("version", "=", version).executeTakeFirst();
           if (existing) throw taken();
           const previous = await trx
@@ -104,6 +112,7 @@ async function publishIn(
             .executeTakeFirst();
           const previousVersion = previous?.version ?? null;
           const sections = await snapshotDraft(trx, standard.id);
+          const changes = await records.changes(trx, standard, previousVersion);
           const release = await buildRelease({
             standard: { slug: standard.slug, title: standard.title },
             version,
@@ -111,7 +120,7 @@ async function publishIn(
             previousVersion,
             notes: input.notes ?? "",
             sections,
-            changes: await records.changes(trx, standard, previousVersion),
+            changes,
             comments: await records.comments(trx, standard, previousVersion),
           });
           const document = canonicalJson(release);
@@ -132,6 +141,7 @@ async function publishIn(
             })
             .returningAll()
             .executeTakeFirstOrThrow();
+          await records.listed(trx, standard, version, changes);
           await recordAudit(trx, {
             actorId,
             standardId: standard.id,
@@ -147,7 +157,7 @@ async function publishIn(
     } catch (error) {
       const { code, constraint } = error as { code?: string; constraint?: string };
       if (code === UNIQUE_VIOLATION && constraint === "releases_pkey") throw taken();
-      const raced = (code === UNIQUE_VIOLATION && constraint === "releases_sequence_key") || code === SERIALIZATION_FAILURE;
+      const raced = (code === UNIQUE_VIOLATION && RACED_CONSTRAINTS.has(constraint ?? "")) || code === SERIALIZATION_FAILURE;
       if (!raced) throw error;
       if (attempt >= ATTEMPTS) throw publishConflict();
     }

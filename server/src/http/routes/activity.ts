@@ -1,12 +1,12 @@
 import type { ServerResponse } from "node:http";
 import { Type } from "typebox";
-import { ActivityFeed, ActivityQuery } from "@codewright/shared";
+import { ActivityCursor, ActivityFeed, ActivityQuery } from "@codewright/shared";
 import type { App, RouteOptions } from "../types";
 import { responses } from "../schemas";
 import { activityCursor, activityFeed } from "../../domain/activity";
 
 const StreamQuery = Type.Object({
-  after: Type.Optional(Type.String({ pattern: "^[0-9]{1,19}$" })),
+  after: Type.Optional(ActivityCursor),
   /** How long to keep the stream open, in seconds (default 600); 0 sends what is pending and ends. Clients reconnect with Last-Event-ID. */
   wait: Type.Optional(Type.String({ pattern: "^[0-9]{1,3}$" })),
 });
@@ -24,7 +24,7 @@ export default async function activityRoutes(app: App, { ctx }: RouteOptions) {
 
   app.get("/api/me/activity", { schema: { tags: ["activity"], querystring: ActivityQuery, response: responses({ 200: ActivityFeed }, 400, 401) } }, async (request) =>
     activityFeed(ctx, request.actor, {
-      after: request.query.after ? BigInt(request.query.after) : undefined,
+      after: request.query.after,
       limit: request.query.limit ? Number(request.query.limit) : undefined,
     }),
   );
@@ -42,8 +42,7 @@ export default async function activityRoutes(app: App, { ctx }: RouteOptions) {
     async (request, reply) => {
       const actor = request.actor;
       const lastEventId = request.headers["last-event-id"];
-      const from = request.query.after ?? (typeof lastEventId === "string" && /^[0-9]{1,19}$/.test(lastEventId) ? lastEventId : undefined);
-      let after = await activityCursor(ctx, actor, from !== undefined ? BigInt(from) : undefined);
+      let after = await activityCursor(ctx, actor, request.query.after ?? (typeof lastEventId === "string" ? lastEventId : undefined));
       const wait = Math.min(Number(request.query.wait ?? 600), 600);
 
       reply.hijack();
@@ -58,7 +57,7 @@ export default async function activityRoutes(app: App, { ctx }: RouteOptions) {
           const items = (await activityFeed(ctx, actor, { after, limit: 200 })).items.reverse();
           for (const item of items) {
             raw.write(`id: ${item.id}\nevent: activity\ndata: ${JSON.stringify(item)}\n\n`);
-            after = BigInt(item.id);
+            after = item.id;
           }
         }).catch((err) => request.log.warn({ err }, "activity stream read failed"));
         return busy;
@@ -68,15 +67,26 @@ export default async function activityRoutes(app: App, { ctx }: RouteOptions) {
       const heartbeat = setInterval(() => raw.write(": keep-alive\n\n"), HEARTBEAT_MS);
       // Ends after what is pending has been sent, so a reconnect with Last-Event-ID loses nothing.
       const end = setTimeout(() => void send().then(() => raw.end()), Math.max(wait, 1) * 1000);
+      // The stream lasts no longer than the credential it was opened with; a reconnect is checked afresh.
+      const onSessionEnded = (e: { sessionHash: string }) => e.sessionHash === actor?.credentialHash && close();
+      const onUserChanged = (e: { userId: string }) => e.userId === actor?.user.id && close();
       const stop = () => {
         clearInterval(poll);
         clearInterval(heartbeat);
         clearTimeout(end);
         ctx.events.off("activity", onActivity);
+        ctx.events.off("sessionEnded", onSessionEnded);
+        ctx.events.off("userChanged", onUserChanged);
         streams.delete(raw);
+      };
+      const close = () => {
+        stop();
+        raw.end();
       };
       raw.on("close", stop);
       ctx.events.on("activity", onActivity);
+      ctx.events.on("sessionEnded", onSessionEnded);
+      ctx.events.on("userChanged", onUserChanged);
       raw.write("retry: 5000\n\n");
       await send();
       if (wait === 0) raw.end();
