@@ -223,6 +223,8 @@ describe("parseStandardMarkdown: errors", () => {
     ["an empty cross-reference", "# T\n\n## G {#G}\n\ntext\nsee [[]]", 6, /\[\[\]\] .* not a valid label/],
     ["a note holding a list", "# T\n\n## G {#G}\n\n> **Note:** text\n> - item", 5, /note at line 5 may contain only paragraphs/],
     ["a note without text", "# T\n\n## G {#G}\n\n> **Note:**", 5, /note at line 5 has no text/],
+    ["a bidirectional override in a body", "# T\n\n## G {#G}\n\naccess \u202egranted", 3, /section at line 3 .* bidirectional control/],
+    ["a bidirectional isolate in a code block", "# T\n\n## G {#G}\n\n```\nok = 1 \u2066// no\u2069\n```", 3, /bidirectional control/],
   ])("refuses %s", (_, source, line, message) => {
     const error = markdownError(source);
     expect(error.code).toBe("invalid_markdown");
