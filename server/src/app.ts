@@ -9,6 +9,7 @@ import type { Config } from "./config";
 import type { DatabaseHandle } from "./db/connect";
 import { AccessEvents, type DomainContext } from "./domain/context";
 import { OutlineCache } from "./domain/outline-cache";
+import { bodyRepairs } from "./domain/section-body";
 import { errorsPlugin, frameworkErrors } from "./http/plugins/errors";
 import { authPlugin } from "./http/plugins/auth";
 import { clientPlugin } from "./http/plugins/client";
@@ -74,6 +75,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const ctx: DomainContext = { db: database.db, events: new AccessEvents(), outlines: new OutlineCache() };
+  // A repaired body means the room holds content the schema cannot: someone should look at it.
+  const stopRepairLog = bodyRepairs.listen(({ room, repairs }) => app.log.warn({ room, repairs }, "a section body did not fit the schema and was repaired when read"));
+  app.addHook("onClose", async () => stopRepairLog());
   app.decorate("domain", ctx);
   app.decorate("routeTable", [] as string[]);
   app.addHook("onRoute", (route) => {
