@@ -10,6 +10,7 @@ import type { DatabaseHandle } from "./db/connect";
 import { AccessEvents, type DomainContext } from "./domain/context";
 import { OutlineCache } from "./domain/outline-cache";
 import { PasswordChecks } from "./domain/passwords";
+import { bodyRepairs } from "./domain/section-body";
 import { errorsPlugin, frameworkErrors } from "./http/plugins/errors";
 import { authPlugin } from "./http/plugins/auth";
 import { clientPlugin } from "./http/plugins/client";
@@ -80,6 +81,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     outlines: new OutlineCache(),
     passwords: new PasswordChecks({ concurrent: config.limits.concurrentPasswordChecks, queued: config.limits.queuedPasswordChecks }),
   };
+  // A repaired body means the room holds content the schema cannot: someone should look at it.
+  const stopRepairLog = bodyRepairs.listen(({ room, repairs }) => app.log.warn({ room, repairs }, "a section body did not fit the schema and was repaired when read"));
+  app.addHook("onClose", async () => stopRepairLog());
   app.decorate("domain", ctx);
   app.decorate("routeTable", [] as string[]);
   app.addHook("onRoute", (route) => {

@@ -204,7 +204,8 @@ export async function saveRoomSnapshot(db: Db, room: string, snapshot: RoomSnaps
 
 /** Rebuilds a room's document from its snapshot and log. Rooms keep deleted content (gc off) so past states can be rebuilt. */
 export async function loadRoomDoc(db: Db, room: string): Promise<Y.Doc> {
-  const doc = new Y.Doc({ gc: false });
+  // Named after the room, so what reads it can say which room it read.
+  const doc = new Y.Doc({ gc: false, guid: room });
   applyStoredState(doc, await readRoomState(db, room));
   return doc;
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
   contentToUpdate,
-  docToContent,
   emptyContent,
   numberOutline,
   parseContent,
@@ -22,6 +21,7 @@ import { invalidMove, labelTaken, notFound } from "./errors";
 import { recordAudit } from "./audit";
 import type { DomainContext } from "./context";
 import { appendUpdates, loadRoomDoc } from "./room-log";
+import { readBody } from "./section-body";
 
 /** The room of a section's body in the draft. */
 export const draftRoom = (sectionId: string) => `draft.${sectionId}`;
@@ -58,7 +58,7 @@ export async function readSection(ctx: DomainContext, actor: Actor | null, slug:
   const section = sections.find((s) => s.id === sectionId);
   if (!section) throw notFound("section");
   const doc = await loadRoomDoc(ctx.db, section.room);
-  const content = docToContent(doc);
+  const content = readBody(doc, section.room);
   doc.destroy();
   const numbers = new Map(sections.map((s) => [s.id, s.number]));
   return { ...toSectionSummary(section), content, text: plainText(parseContent(content), (id) => numbers.get(id)), permissions: standardPermissions(access) };

@@ -1,5 +1,5 @@
 import * as Y from "yjs";
-import { BODY_FIELD, schema } from "@codewright/shared";
+import { BODY_FIELD, hasBidiControl, schema } from "@codewright/shared";
 import { documentTooLarge, malformed } from "./refusals";
 
 /** What staging an update found. */
@@ -202,14 +202,16 @@ function checkAttrs(specs: AttributeSpecs, values: Record<string, unknown>, what
  *
  * Content added to the section body must fit the schema: known node types inside parents whose
  * content may hold them, known attributes with valid values, text only where the schema allows
- * text, known marks that the text's node allows, safe link targets. Order and counts (`block+`) are
- * left alone: concurrent valid edits can merge into a different order, and refusing those would lock
- * their authors out. Other root types than the body are not read by anything and are left alone.
+ * text, known marks that the text's node allows, safe link targets, and no bidirectional control
+ * characters in text or attribute values. Then the schema's content rules (`contentRulesMisfit`).
+ * Other root types than the body are not read by anything and are left alone.
  *
- * Only the new items are looked at, so the cost follows the update's size.
+ * Only the new items and the elements they land in are looked at, so the cost follows the update's size.
  */
 function addedItemsMisfit(doc: Y.Doc, transaction: Y.Transaction): string | null {
   const body = doc.getXmlFragment(BODY_FIELD);
+  const created = new Set<Y.XmlElement>();
+  const grown = new Set<Y.XmlElement>();
   for (const [client, after] of transaction.afterState) {
     const before = transaction.beforeState.get(client) ?? 0;
     if (after <= before) continue;
@@ -226,10 +228,110 @@ function addedItemsMisfit(doc: Y.Doc, transaction: Y.Transaction): string | null
       if (root !== body) continue;
       const misfit = itemMisfit(item, parent, body);
       if (misfit) return `The update does not fit the section schema: ${misfit}.`;
+      if (item.deleted || item.parentSub !== null || !(item.content instanceof Y.ContentType)) continue;
+      if (item.content.type instanceof Y.XmlElement) created.add(item.content.type);
+      if (parent instanceof Y.XmlElement) grown.add(parent);
     }
+  }
+  const misfit = contentRulesMisfit(transaction, created, grown, body);
+  return misfit ? `The update does not fit the section schema: ${misfit}.` : null;
+}
+
+/**
+ * Why the update breaks the schema's content rules (`paragraph+`, `paragraph block*`, required
+ * attributes); null when it does not. Reads would repair such content (see `docToContent`), but a
+ * hostile client must not be able to write it on purpose.
+ * - Every element the update creates must be complete once it is applied: its children match its
+ *   content expression and every attribute without a default is set. Nobody else can have touched
+ *   an element the room did not have, so an honest client's new elements are exactly as its editor
+ *   made them, and valid.
+ * - An element the room had, whose children the update added to, is refused only when the update's
+ *   insertions break it: it does not fit now, did fit before, and would not fit even with every
+ *   child ever deleted from it (by anyone) still there. Concurrent deletions can leave an element
+ *   that an honest insertion no longer fits (a block inserted after a paragraph someone else deleted
+ *   at the same moment); refusing that would lock its author out for good, since the client resends
+ *   the update on every reconnect.
+ * - Deletions are never refused: two editors deleting different paragraphs of one note at the same
+ *   moment empty it honestly. Reads repair what deletions leave.
+ * Elements that are not in the document (deleted, or inside something deleted) are left alone.
+ */
+function contentRulesMisfit(transaction: Y.Transaction, created: Set<Y.XmlElement>, grown: Set<Y.XmlElement>, body: Y.XmlFragment): string | null {
+  for (const element of created) {
+    const type = nodeTypeOf(element, body)!;
+    if (!inDocument(element)) continue;
+    for (const [key, spec] of Object.entries(type.spec.attrs ?? {})) if (!("default" in spec) && element.getAttribute(key) === undefined) return `${type.name} lacks ${key}`;
+    if (!fitsContent(type, childTypes(element, transaction).live)) return `${type.name} must hold ${type.spec.content}, and does not`;
+  }
+  for (const element of grown) {
+    const type = nodeTypeOf(element, body)!;
+    if (created.has(element) || ORDER_FREE.has(type) || !inDocument(element)) continue;
+    const { live, everKnown, everBefore } = childTypes(element, transaction);
+    if (fitsContent(type, live) || everKnown === null || fitsContent(type, everKnown) || !fitsContent(type, everBefore!)) continue;
+    return `${type.name} must hold ${type.spec.content}, and the update's insertions break that`;
   }
   return null;
 }
+
+/** True when the element and every element around it up to the body are not deleted. */
+function inDocument(element: Y.AbstractType<any>): boolean {
+  for (let t: Y.AbstractType<any> | null = element; t?._item; t = t._item.parent as Y.AbstractType<any>) if (t._item.deleted) return false;
+  return true;
+}
+
+/** Whether children of these node types, in this order, fit the content expression of `type`. */
+function fitsContent(type: NodeType, children: readonly NodeType[]): boolean {
+  let match: NodeType["contentMatch"] | null = type.contentMatch;
+  for (const child of children) if (!(match = match.matchType(child))) return false;
+  return match.validEnd;
+}
+
+/**
+ * The node types of an element's children: `live` now; `everKnown` with every deleted child too
+ * (null when one of them is of a type no longer known); `everBefore` the same without what the
+ * transaction added. Children the transaction added and deleted are not counted; text that reads as
+ * no node (empty) neither.
+ */
+function childTypes(element: Y.XmlElement, transaction: Y.Transaction) {
+  const live: NodeType[] = [];
+  let everKnown: NodeType[] | null = [];
+  const everBefore: NodeType[] = [];
+  for (let item = element._start; item; item = item.right) {
+    const added = item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
+    if (added && item.deleted) continue;
+    const child = item.content instanceof Y.ContentType ? item.content.type : null;
+    // Text reads as text nodes, or as nothing when empty; anything else of no known type is undefined.
+    const type = child instanceof Y.XmlText ? (child.length > 0 || item.deleted ? schema.nodes.text : null) : child instanceof Y.XmlElement ? (nodeTypeOf(child, null) ?? undefined) : undefined;
+    if (type === null) continue;
+    if (type === undefined) {
+      if (item.deleted) everKnown = null;
+      continue;
+    }
+    if (!item.deleted) live.push(type);
+    everKnown?.push(type);
+    if (!added) everBefore.push(type);
+  }
+  return { live, everKnown, everBefore };
+}
+
+/**
+ * Node types whose content expression takes any non-empty run of the types it may hold (`block+`,
+ * `inline*`): inserting a child that may stand there cannot break them, so their growth is not checked.
+ */
+const ORDER_FREE = new Set<NodeType>(
+  Object.values(schema.nodes).filter((type) => {
+    const allowed = CHILDREN.get(type)!;
+    const seen = new Set<unknown>();
+    const states = [type.contentMatch];
+    while (states.length > 0) {
+      const state = states.pop()!;
+      if (seen.has(state)) continue;
+      seen.add(state);
+      if (state.edgeCount !== allowed.size || (state !== type.contentMatch && !state.validEnd)) return false;
+      for (let i = 0; i < state.edgeCount; i++) states.push(state.edge(i).next);
+    }
+    return true;
+  }),
+);
 
 const holds = (item: Y.Item, id: Y.ID) => item.id.client === id.client && id.clock >= item.id.clock && id.clock < item.id.clock + item.length;
 
@@ -251,7 +353,7 @@ function betweenItsOrigins(item: Y.Item): boolean {
   return true;
 }
 
-function nodeTypeOf(type: Y.AbstractType<any>, body: Y.XmlFragment): NodeType | null {
+function nodeTypeOf(type: Y.AbstractType<any>, body: Y.XmlFragment | null): NodeType | null {
   if (type === body) return schema.topNodeType;
   if (!(type instanceof Y.XmlElement)) return null;
   const nodeType = schema.nodes[type.nodeName as keyof typeof schema.nodes];
@@ -265,12 +367,14 @@ function itemMisfit(item: Y.Item, parent: Y.AbstractType<any>, body: Y.XmlFragme
     const nodeType = nodeTypeOf(parent, body);
     if (!nodeType || nodeType === schema.topNodeType) return `an attribute "${item.parentSub}" where none may be`;
     if (!(content instanceof Y.ContentAny)) return `attribute "${item.parentSub}" holds a shared type`;
-    return checkAttrs(nodeType.spec.attrs, { [item.parentSub]: content.getContent()[0] }, nodeType.name);
+    const value: unknown = content.getContent()[0];
+    if (typeof value === "string" && hasBidiControl(value)) return `attribute "${item.parentSub}" holds a bidirectional control character`;
+    return checkAttrs(nodeType.spec.attrs, { [item.parentSub]: value }, nodeType.name);
   }
   if (parent instanceof Y.XmlText) {
     const holder = parent._item ? nodeTypeOf(parent._item.parent as Y.AbstractType<any>, body) : null;
     if (!holder) return "text outside a node";
-    if (content instanceof Y.ContentString) return null;
+    if (content instanceof Y.ContentString) return hasBidiControl(content.str) ? "text holds a bidirectional control character" : null;
     if (!(content instanceof Y.ContentFormat)) return "text holds something other than characters and marks";
     const name = HASHED_MARK.exec(content.key)?.[1] ?? content.key;
     const markType = schema.marks[name as keyof typeof schema.marks];
@@ -279,6 +383,7 @@ function itemMisfit(item: Y.Item, parent: Y.AbstractType<any>, body: Y.XmlFragme
     if (content.value === null) return null;
     if (typeof content.value !== "object" || Array.isArray(content.value)) return `mark ${name} has malformed attributes`;
     const values = content.value as Record<string, unknown>;
+    if (Object.values(values).some((v) => typeof v === "string" && hasBidiControl(v))) return `mark ${name} holds a bidirectional control character`;
     for (const [key, spec] of Object.entries(markType.spec.attrs ?? {})) if (!("default" in spec) && !(key in values)) return `mark ${name} lacks ${key}`;
     return checkAttrs(markType.spec.attrs, values, `mark ${name}`);
   }

@@ -43,6 +43,7 @@ const CATEGORIES = [
   "step2-garbage",
   "oversized-frame",
   "valid-update",
+  "content-rule",
   "reader-write",
   "presence",
   "huge-document",
@@ -59,13 +60,15 @@ const WEIGHTS: [Exclude<Category, "huge-document">, number][] = [
   ["step2-garbage", 12],
   ["oversized-frame", 4],
   ["valid-update", 8],
+  ["content-rule", 6],
   ["reader-write", 5],
   ["presence", 7],
 ];
 
 /** What the server must do with an input. */
 type Expected =
-  | { kind: "close"; codes: number[] }
+  /** `reason`: what the close reason must start with. */
+  | { kind: "close"; codes: number[]; reason?: RegExp }
   /**
    * Stays open; the document gains exactly this change (one row). `orClose`: a refusal with one of
    * these codes is right too (a change that is valid Yjs and still readable, but writes attributes
@@ -172,8 +175,20 @@ function wellFormedAwareness(payload: Uint8Array): boolean {
 // ---------------------------------------------------------------------------------------------
 // The model: what a room must do with an update, given its stored state.
 
-/** `unreadable`: valid Yjs, but the body no longer reads as the section schema (reads, diffs and releases would fail). */
-type Staged = "malformed" | "missing" | "unchanged" | "accepted" | "unreadable" | "too_large";
+/**
+ * `unreadable`: valid Yjs, but the body no longer reads as the section schema without repairs,
+ * and it did before, and the update deletes nothing: it broke the schema's content rules by what it
+ * added, so it must be refused. `repaired`: the body reads only with repairs, but deletions (or an
+ * earlier state) may be the cause: the server may keep it (reads repair it) or refuse it.
+ */
+type Staged = "malformed" | "missing" | "unchanged" | "accepted" | "unreadable" | "repaired" | "too_large";
+
+/** True when the body reads as the section schema without any repair. */
+function readsAsIs(doc: Y.Doc): boolean {
+  let repaired = false;
+  docToContent(doc, () => (repaired = true));
+  return !repaired;
+}
 
 function docFrom(state: Uint8Array): Y.Doc {
   const doc = new Y.Doc({ gc: false });
@@ -192,8 +207,12 @@ function stage(state: Uint8Array, update: Uint8Array): Staged {
   const doc = docFrom(state);
   try {
     for (const [client, clock] of meta.from) if (clock > Y.getState(doc.store, client)) return "missing";
+    const readBefore = readsAsIs(doc);
     let changed = false;
+    let deleted = false;
     doc.on("update", () => (changed = true));
+    // What the update deletes that the room still had (its delete set also lists what was deleted before).
+    doc.on("afterTransaction", (tr: Y.Transaction) => (deleted ||= tr.deleteSet.clients.size > 0));
     try {
       Y.applyUpdate(doc, update);
     } catch {
@@ -207,11 +226,7 @@ function stage(state: Uint8Array, update: Uint8Array): Staged {
     const stable = reloaded.getXmlFragment(BODY_FIELD).toString() === doc.getXmlFragment(BODY_FIELD).toString();
     reloaded.destroy();
     if (!stable) return "malformed";
-    try {
-      docToContent(doc);
-    } catch {
-      return "unreadable";
-    }
+    if (!readsAsIs(doc)) return readBefore && !deleted ? "unreadable" : "repaired";
     return Y.encodeStateAsUpdate(doc).length > DOCUMENT_BYTES ? "too_large" : "accepted";
   } finally {
     doc.destroy();
@@ -221,7 +236,7 @@ function stage(state: Uint8Array, update: Uint8Array): Staged {
 function expectedForUpdate(state: Uint8Array, update: Uint8Array, as: "editor" | "reader"): Expected {
   const staged = stage(state, update);
   if (as === "reader") {
-    if (staged === "malformed" || staged === "unreadable") return { kind: "close", codes: [1003, 1008] };
+    if (staged === "malformed" || staged === "unreadable" || staged === "repaired") return { kind: "close", codes: [1003, 1008] };
     // A reader's update is harmless only when the room already holds all of it.
     let news: boolean;
     try {
@@ -244,6 +259,7 @@ function expectedForUpdate(state: Uint8Array, update: Uint8Array, as: "editor" |
     case "unchanged":
       return { kind: "unchanged" };
     case "accepted":
+    case "repaired":
       return { kind: "accepted", orClose: [1003] };
   }
 }
@@ -276,6 +292,9 @@ function expectedForFrame(state: Uint8Array, frame: Uint8Array, as: "editor" | "
 // Generators: documents edited by seeded clients, and the hostile inputs built from them.
 
 class Generator {
+  /** How many content-rule inputs of each shape were written. */
+  readonly contentRuleShapes: number[] = [];
+
   constructor(readonly gen: prng.PRNG) {}
 
   int(min: number, max: number): number {
@@ -326,6 +345,87 @@ class Generator {
     const paragraph = new Y.XmlElement("paragraph");
     paragraph.insert(0, [new Y.XmlText(prng.word(this.gen, 3, 12))]);
     doc.getXmlFragment(BODY_FIELD).push([paragraph]);
+  }
+
+  /** A list item holding one paragraph, as the editor writes it. */
+  item(): Y.XmlElement {
+    const paragraph = new Y.XmlElement("paragraph");
+    paragraph.insert(0, [new Y.XmlText(prng.word(this.gen, 3, 12))]);
+    const item = new Y.XmlElement("list_item");
+    item.insert(0, [paragraph]);
+    return item;
+  }
+
+  /** A list of one such item. */
+  list(): Y.XmlElement {
+    const list = new Y.XmlElement("bullet_list");
+    list.insert(0, [this.item()]);
+    return list;
+  }
+
+  /**
+   * A structurally valid update on top of `state` (known node types where their parents may hold
+   * them, valid attribute values) that breaks the schema's content rules by what it adds, or adds
+   * bidirectional controls: the server must refuse every one.
+   */
+  contentRuleUpdate(state: Uint8Array): Uint8Array {
+    const doc = this.author(state);
+    const before = Y.encodeStateVector(doc);
+    const body = doc.getXmlFragment(BODY_FIELD);
+    const at = this.int(0, body.length);
+    const paragraph = (text: string) => {
+      const p = new Y.XmlElement("paragraph");
+      p.insert(0, [new Y.XmlText(text)]);
+      return p;
+    };
+    const word = () => prng.word(this.gen, 2, 9);
+    const shapes: (() => void)[] = [
+      () => body.insert(at, [new Y.XmlElement("note")]),
+      () => body.insert(at, [new Y.XmlElement(this.int(0, 1) === 0 ? "bullet_list" : "ordered_list")]),
+      () => body.insert(at, [new Y.XmlElement("blockquote")]),
+      () => {
+        // A list item without its paragraph: empty, or a quote first.
+        const item = new Y.XmlElement("list_item");
+        if (this.int(0, 1) === 0) {
+          const quote = new Y.XmlElement("blockquote");
+          quote.insert(0, [paragraph(word())]);
+          item.insert(0, [quote]);
+        }
+        const list = new Y.XmlElement("ordered_list");
+        list.insert(0, this.int(0, 1) === 0 ? [item] : [this.item(), item]);
+        body.insert(at, [list]);
+      },
+      () => {
+        const p = paragraph(`see ${word()} `);
+        const xref = new Y.XmlElement("xref");
+        if (this.int(0, 1) === 0) xref.setAttribute("label", "BC-1");
+        p.insert(1, [xref]);
+        body.insert(at, [p]);
+      },
+      () => {
+        // A block before the first paragraph of a list item the room has.
+        const list = body.toArray().find((n): n is Y.XmlElement => n instanceof Y.XmlElement && n.nodeName === "bullet_list");
+        const item = list?.get(0) as Y.XmlElement | undefined;
+        const block = new Y.XmlElement(this.int(0, 1) === 0 ? "blockquote" : "bullet_list");
+        block.insert(0, [block.nodeName === "blockquote" ? paragraph(word()) : this.item()]);
+        if (item) item.insert(0, [block]);
+        else body.insert(at, [new Y.XmlElement("note")]);
+      },
+      () => body.insert(at, [paragraph(`${word()} ${["\u202e", "\u2066", "\u202a"][this.int(0, 2)]}${word()}`)]),
+      () => {
+        const p = paragraph(word());
+        body.insert(at, [p]);
+        (p.get(0) as Y.XmlText).format(0, 1, { link: { href: "https://example.org/", title: `x\u2067y` } });
+      },
+    ];
+    // In turn, so that every shape is tried in short runs too.
+    const shape = this.contentRuleShapes.reduce((sum, n) => sum + (n ?? 0), 0) % shapes.length;
+    shapes[shape]!();
+    this.contentRuleShapes.length = shapes.length;
+    this.contentRuleShapes[shape] = (this.contentRuleShapes[shape] ?? 0) + 1;
+    const update = Y.encodeStateAsUpdate(doc, before);
+    doc.destroy();
+    return update;
   }
 
   /** An update that builds on content the room never received: the second of two, sent alone. */
@@ -577,6 +677,8 @@ describe.each(databaseKinds)("sync fuzzing on %s", (kind) => {
     const doc = g.author(new Uint8Array([0, 0]));
     g.edit(doc);
     g.edit(doc);
+    // A list, so inputs can break one of its items.
+    doc.getXmlFragment(BODY_FIELD).push([g.list()]);
     const initialUpdate = Y.encodeStateAsUpdate(doc);
     doc.destroy();
     const section = await t.db.transaction().execute((trx) => createSection(trx, standard, { label: unique("F"), title: "Fuzzed section", initialUpdate }, null));
@@ -635,6 +737,7 @@ describe.each(databaseKinds)("sync fuzzing on %s", (kind) => {
           const close = socket.close!;
           const codes = e.kind === "close" || e.kind === "presence" ? e.codes : e.kind === "accepted" ? (e.orClose ?? []) : [];
           expect(codes, `${label}: closed with ${close.code} ${close.reason}, expected ${JSON.stringify(e)}`).toContain(close.code);
+          if (e.kind === "close" && e.reason) expect(close.reason, label).toMatch(e.reason);
           expect(Buffer.from(afterState).equals(Buffer.from(state)), `${label}: room state changed`).toBe(true);
           expect(afterRows.digest, `${label}: log changed`).toBe(rows.digest);
           expect(live, `${label}: the observer got an update`).toBe(liveBefore);
@@ -822,6 +925,12 @@ describe.each(databaseKinds)("sync fuzzing on %s", (kind) => {
             expect(expectedForFrame(state, frame, "editor").kind).toBe("accepted");
             break;
           }
+          case "content-rule": {
+            const frame = (g.int(0, 1) === 0 ? updateFrame : step2Frame)(g.contentRuleUpdate(state));
+            input = { category, as: "editor", frames: [frame], expected: { kind: "close", codes: [1003], reason: /^malformed_message/ } };
+            expect(expectedForFrame(state, frame, "editor"), "the generator's update breaks the content rules").toEqual({ kind: "close", codes: [1003] });
+            break;
+          }
           case "reader-write": {
             const frame = (g.int(0, 1) === 0 ? updateFrame : step2Frame)(g.validUpdate(state));
             input = { category, as: "reader", frames: [frame], expected: { kind: "close", codes: [1008] } };
@@ -875,6 +984,8 @@ describe.each(databaseKinds)("sync fuzzing on %s", (kind) => {
       expect(outcomes["closed 1008"]).toBeGreaterThan(0);
       expect(outcomes["closed 1009"]).toBeGreaterThan(0);
       expect(outcomes["accepted"]).toBeGreaterThan(0);
+      // Every way of breaking the content rules was tried.
+      expect([...g.contentRuleShapes].every((n) => (n ?? 0) > 0), JSON.stringify(g.contentRuleShapes)).toBe(true);
     },
     SOAK ? 3 * 3600_000 : 15 * 60_000,
   );

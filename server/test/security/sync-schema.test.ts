@@ -68,6 +68,48 @@ describe.each(databaseKinds)("sync updates outside the section schema (%s)", (ki
       (code.get(0) as Y.XmlText).format(0, 4, { strong: {} });
     }],
     ["a map where the body holds elements", (body) => body.push([new Y.Map() as unknown as Y.XmlElement])],
+    // Content rules: each would make the section unreadable without a repair.
+    ["an empty note", (body) => body.push([new Y.XmlElement("note")])],
+    ["an empty list", (body) => body.push([new Y.XmlElement("ordered_list")])],
+    ["an empty blockquote", (body) => body.push([new Y.XmlElement("blockquote")])],
+    ["a list item without a paragraph", (body) => {
+      const quote = new Y.XmlElement("blockquote");
+      quote.insert(0, [paragraphWith("quoted")]);
+      const item = new Y.XmlElement("list_item");
+      item.insert(0, [quote]);
+      const list = new Y.XmlElement("bullet_list");
+      list.insert(0, [item]);
+      body.push([list]);
+    }],
+    ["an xref without attributes", (body) => (body.get(0) as Y.XmlElement).insert(1, [new Y.XmlElement("xref")])],
+    ["a block before the first paragraph of a list item", (body) => {
+      const item = new Y.XmlElement("list_item");
+      item.insert(0, [paragraphWith("item")]);
+      const list = new Y.XmlElement("bullet_list");
+      list.insert(0, [item]);
+      body.push([list]);
+      const quote = new Y.XmlElement("blockquote");
+      quote.insert(0, [paragraphWith("first")]);
+      item.insert(0, [quote]);
+    }],
+    // Bidirectional controls ("Trojan Source"): in text, code, a link title, an xref label.
+    ["a bidirectional override in text", (body) => body.push([paragraphWith("access \u202egranted")])],
+    ["a bidirectional isolate in a code block", (body) => {
+      const code = new Y.XmlElement("code_block");
+      code.insert(0, [new Y.XmlText("ok = 1 \u2066// no\u2069")]);
+      body.push([code]);
+    }],
+    ["a bidirectional control in a link title", (body) => {
+      const p = paragraphWith("click me");
+      body.push([p]);
+      (p.get(0) as Y.XmlText).format(0, 5, { link: { href: "https://example.org/", title: "a\u202bb" } });
+    }],
+    ["a bidirectional control in an xref label", (body) => {
+      const xref = new Y.XmlElement("xref");
+      xref.setAttribute("section", "s1");
+      xref.setAttribute("label", "BC\u2067-1");
+      (body.get(0) as Y.XmlElement).insert(1, [xref]);
+    }],
   ];
 
   for (const [what, change] of cases) {

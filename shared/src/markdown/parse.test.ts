@@ -234,6 +234,8 @@ describe("parseStandardMarkdown: errors", () => {
     ["a section title with an escape", "# T\n\n## G \u001b[31m {#G}", 3, /heading at line 3 .* not allowed \(U\+001B\)/],
     ["a description with a bidi override", "# T\n\nFine.\n\nNot \u202dfine.\n\n## G {#G}", 5, /description at line 5 .* not allowed \(U\+202D\)/],
     ["a description of 20,001 characters", `# T\n\n${"d".repeat(12_000)}\n\n${"d".repeat(7_999)}\n\n## G {#G}`, 3, /description starting at line 3 is longer than 20000/],
+    ["a bidirectional override in a body", "# T\n\n## G {#G}\n\naccess \u202egranted", 3, /section at line 3 .* bidirectional control/],
+    ["a bidirectional isolate in a code block", "# T\n\n## G {#G}\n\n```\nok = 1 \u2066// no\u2069\n```", 3, /bidirectional control/],
   ])("refuses %s", (_, source, line, message) => {
     const error = markdownError(source);
     expect(error.code).toBe("invalid_markdown");

@@ -14,7 +14,7 @@
  */
 import markdownit from "markdown-it";
 import type { Token } from "markdown-it";
-import { parseContent, emptyContent } from "../content";
+import { assertNoBidiControls, parseContent, emptyContent } from "../content";
 import { isContentError } from "../errors";
 import type { PMJSON } from "../schema";
 import { BodyConverter, inlinePlainText, lineOf, markdownError } from "./body";
@@ -121,7 +121,9 @@ function readHeading(inline: Token, line: number): { label: string; title: strin
 function validated(body: PMJSON[], line: number): PMJSON {
   if (body.length === 0) return emptyContent();
   try {
-    return parseContent({ type: "doc", content: body }).toJSON() as PMJSON;
+    const json = parseContent({ type: "doc", content: body }).toJSON() as PMJSON;
+    assertNoBidiControls(json);
+    return json;
   } catch (error) {
     if (isContentError(error)) markdownError(line, `The section at line ${line} cannot be stored: ${error.message}`);
     throw error;

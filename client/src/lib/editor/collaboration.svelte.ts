@@ -1,5 +1,4 @@
-import { BODY_FIELD, emptyContent, type PMJSON } from "@codewright/shared";
-import { yXmlFragmentToProsemirrorJSON } from "y-prosemirror";
+import { BODY_FIELD, docToContent, type PMJSON } from "@codewright/shared";
 import { Awareness } from "y-protocols/awareness";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
@@ -123,9 +122,9 @@ export class Collaboration {
     this.#window?.addEventListener("online", this.#onOnline);
   }
 
-  /** The section body as ProseMirror JSON, read without changing the document. */
+  /** The section body as ProseMirror JSON, read without changing the document and repaired as the server reads it (`docToContent`). */
   content(): PMJSON {
-    return this.body.length === 0 ? emptyContent() : (yXmlFragmentToProsemirrorJSON(this.body) as PMJSON);
+    return docToContent(this.doc);
   }
 
   /** Leaves the room (others see this presence go) and frees the document. Idempotent. */

@@ -1,6 +1,7 @@
 import * as Y from "yjs";
-import { BODY_FIELD, bodyNodeSize, docToContent, parseContent, relativeAt, type AnchorPosition, type BodyContainer, type BodyNode, type PMJSON } from "@codewright/shared";
+import { BODY_FIELD, bodyNodeSize, parseContent, relativeAt, type AnchorPosition, type BodyContainer, type BodyNode, type PMJSON } from "@codewright/shared";
 import type { StoredAnchor } from "../../db/tables/comments";
+import { readBody } from "../section-body";
 
 /**
  * Comment anchors inside a section body. The body is the Yjs `XmlFragment` the editor binds to
@@ -92,9 +93,12 @@ export function anchorAt(doc: Y.Doc, from: number, to: number): StoredAnchor {
   };
 }
 
-/** The body as a ProseMirror node (read only: the shared reader never writes to the document). */
+/**
+ * The body as a ProseMirror node (read only: the shared reader never writes to the document). Room
+ * documents are named after their room, so a repair is told with it.
+ */
 function bodyNode(doc: Y.Doc) {
-  return parseContent(docToContent(doc));
+  return parseContent(readBody(doc, doc.guid));
 }
 
 function textBetween(node: ReturnType<typeof parseContent>, from: number, to: number): string {

@@ -118,7 +118,7 @@ class Texts {
         return resolveAnchor(await this.doc(source.room, () => loadRoomDoc(this.db, source.room)), anchor);
       case "base": {
         const key = proposalRoom(source.proposalId, source.sectionId);
-        return resolveAnchor(await this.doc(`base:${key}`, async () => docOf(await baseState(this.db, source.proposalId, source.sectionId))), anchor);
+        return resolveAnchor(await this.doc(`base:${key}`, async () => docOf(await baseState(this.db, source.proposalId, source.sectionId), draftRoom(source.sectionId))), anchor);
       }
     }
   }

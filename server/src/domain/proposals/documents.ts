@@ -1,8 +1,9 @@
 import * as Y from "yjs";
-import { buildTree, diffReleases, docToContent, numberOutline, type DiffableRelease, type DiffableSection, type PMJSON, type ReleaseDiff } from "@codewright/shared";
+import { buildTree, diffReleases, numberOutline, type DiffableRelease, type DiffableSection, type PMJSON, type ReleaseDiff } from "@codewright/shared";
 import type { Db } from "../../db/database";
 import type { OutlineEntry, ProposalRoomRow, ProposalRow } from "../../db/tables/proposals";
 import { loadRoomDoc } from "../room-log";
+import { readBody } from "../section-body";
 import { draftRoom, outline as draftOutline } from "../sections";
 import { mergeOutline, planMerge, type MergeConflict } from "./outline";
 import { baseSeqs, docOf, forkedRooms, stateUpTo } from "./rooms";
@@ -33,10 +34,10 @@ export function diffable(entries: readonly OutlineEntry[], content: (id: string)
   return { version, sections: (buildTree(entries) as Node[]).map(convert) };
 }
 
-/** The body a document holds, as ProseMirror JSON; the document is destroyed. */
+/** The body a document holds, as ProseMirror JSON (see `readBody`; documents are named after their room); the document is destroyed. */
 function contentOf(doc: Y.Doc): PMJSON {
   try {
-    return docToContent(doc);
+    return readBody(doc, doc.guid);
   } finally {
     doc.destroy();
   }
@@ -93,7 +94,7 @@ export async function proposalVersusBase(db: Db, proposal: ProposalRow, full: bo
   const inProposal = new Set(proposal.outline.map((e) => e.id));
   const before = new Bodies();
   const after = new Bodies();
-  const baseBody = async (id: string) => contentOf(docOf(await stateUpTo(db, draftRoom(id), seqs.get(draftRoom(id)) ?? 0n)));
+  const baseBody = async (id: string) => contentOf(docOf(await stateUpTo(db, draftRoom(id), seqs.get(draftRoom(id)) ?? 0n), draftRoom(id)));
   for (const room of rooms) {
     if (!inProposal.has(room.section_id)) continue;
     after.set(room.section_id, contentOf(await loadRoomDoc(db, room.room)));
@@ -135,12 +136,12 @@ export async function proposalPreview(db: Db, proposal: ProposalRow): Promise<{ 
     const id = delta.room.section_id;
     if (!inMerged.has(id)) continue;
     if (delta.room.base_room === null) {
-      if (!inToday.has(id)) after.set(id, contentOf(docOf(delta.state)));
+      if (!inToday.has(id)) after.set(id, contentOf(docOf(delta.state, delta.room.room)));
       continue;
     }
     if (!inToday.has(id) || delta.update === null) continue;
     const draft = await loadRoomDoc(db, draftRoom(id));
-    before.set(id, docToContent(draft));
+    before.set(id, readBody(draft, draft.guid));
     Y.applyUpdate(draft, delta.update);
     after.set(id, contentOf(draft));
   }

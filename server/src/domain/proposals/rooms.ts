@@ -31,9 +31,9 @@ export async function stateUpTo(db: Db, room: string, seq: bigint): Promise<Uint
   return rows.length === 1 ? rows[0]!.data : Y.mergeUpdates(rows.map((r) => r.data));
 }
 
-/** A document (gc off, like every room) holding `update`; empty for null. */
-export function docOf(update: Uint8Array | null): Y.Doc {
-  const doc = new Y.Doc({ gc: false });
+/** A document (gc off, like every room) holding `update`; empty for null. Named `room` when given, as `loadRoomDoc` names its documents. */
+export function docOf(update: Uint8Array | null, room?: string): Y.Doc {
+  const doc = new Y.Doc({ gc: false, guid: room });
   if (update) Y.applyUpdate(doc, update);
   return doc;
 }

@@ -1,7 +1,8 @@
 import * as Y from "yjs";
-import { docToContent, parseContent, plainText, type ReleaseSection } from "@codewright/shared";
+import { parseContent, plainText, type ReleaseSection } from "@codewright/shared";
 import type { Db } from "../../db/database";
 import { outline } from "../sections";
+import { readBody } from "../section-body";
 
 /**
  * The draft of a standard as a release's section tree: every live section in outline order
@@ -55,7 +56,7 @@ function bodyOf(room: string, log: Uint8Array[]) {
   const doc = new Y.Doc({ gc: false, guid: room });
   try {
     if (log.length > 0) Y.applyUpdate(doc, log.length === 1 ? log[0]! : Y.mergeUpdates(log));
-    return docToContent(doc);
+    return readBody(doc, room);
   } finally {
     doc.destroy();
   }
