@@ -5,6 +5,7 @@ import { EditorView, type DecorationAttrs, type NodeView } from "prosemirror-vie
 import { yCursorPlugin, ySyncPlugin, yUndoPlugin } from "y-prosemirror";
 import type { XrefLookup } from "../section-body";
 import type { Collaboration } from "./collaboration.svelte";
+import { bidiControlFilter } from "./bidi";
 import { editorKeymap } from "./keymap";
 
 export interface SectionEditorOptions {
@@ -84,6 +85,7 @@ export function createSectionEditor(place: HTMLElement, options: SectionEditorOp
       ySyncPlugin(collaboration.body),
       yCursorPlugin(collaboration.awareness, { cursorBuilder: caret, selectionBuilder: selection }),
       yUndoPlugin(),
+      bidiControlFilter(),
       ...editorKeymap(options.onLink),
     ],
   });
