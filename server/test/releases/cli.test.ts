@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalJson, digestOf, keyIdOf, signedBytes, type PublicJwk, type Release } from "@codewright/shared";
-import { addMember, makeUser, type TestUser } from "../helper";
+import { addMember, databaseKinds, makeUser, type TestUser } from "../helper";
 import { importSample, startReleaseApp, typeInto } from "./support";
 
 const BIN = resolve(import.meta.dirname, "../../bin/codewright.js");
@@ -35,7 +35,7 @@ async function otherKey() {
 }
 
 // The command line talks HTTP, so one database kind is enough here.
-describe("the codewright command line", { timeout: 120_000 }, () => {
+describe.each(databaseKinds)("the codewright command line (%s)", { timeout: 120_000 }, (kind) => {
   let t: Awaited<ReturnType<typeof startReleaseApp>>;
   let editor: TestUser;
   let server: string;
@@ -44,7 +44,7 @@ describe("the codewright command line", { timeout: 120_000 }, () => {
   let kid: string;
 
   beforeAll(async () => {
-    t = await startReleaseApp("pglite");
+    t = await startReleaseApp(kind);
     editor = await makeUser(t.db);
     const sample = await importSample(t.db);
     slug = sample.standard.slug;
