@@ -41,8 +41,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       max: options.poolSize ?? 10,
       options: schema === "public" ? undefined : `-c search_path=${schema}`,
     });
-    // An idle client losing its connection must not crash the process; the next query reports it.
+    // A client losing its connection must not crash the process; the next query reports it. The
+    // pool catches this for idle clients only: a client checked out between two statements of a
+    // transaction (when the server ends its session, say) emits the error on itself.
     pool.on("error", () => {});
+    pool.on("connect", (client) => client.on("error", () => {}));
     if (schema !== "public") {
       const client = await pool.connect();
       try {
