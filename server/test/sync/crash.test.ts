@@ -40,6 +40,10 @@ describe.each(databaseKinds)("sync durability when the server process is killed 
       LIMIT_UPDATE_BURST: "1000000",
       LIMIT_UPDATE_BYTES_PER_SECOND: "1000000000",
       LIMIT_UPDATE_BURST_BYTES: "1000000000",
+      // Nor may the queue bounds close the typists when storing falls behind them.
+      LIMIT_QUEUED_UPDATES_PER_ROOM: "100000000",
+      LIMIT_QUEUED_UPDATES_PER_PROCESS: "100000000",
+      LIMIT_QUEUED_BYTES_PER_PROCESS: "100000000000",
     };
     const server: ServerProcess = await startServerProcess({ ...env, ...unbounded });
     cleanups.push(() => server.stop("SIGKILL"));
