@@ -11,6 +11,7 @@ import * as m0004 from "./0004_proposals";
 import * as m0005 from "./0005_room_snapshots";
 import * as m0006 from "./0006_token_expiry";
 import * as m0007 from "./0007_release_changes";
+import * as m0008 from "./0008_participation";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "0005_room_snapshots": m0005,
   "0006_token_expiry": m0006,
   "0007_release_changes": m0007,
+  "0008_participation": m0008,
 };

@@ -18,6 +18,8 @@ import { syncPlugin } from "./http/plugins/sync";
 import { activeBaseSeqs, proposalRoomGrant } from "./domain/proposals";
 import { draftRoomGrant } from "./domain/room-grants";
 import { SyncService } from "./sync";
+import { Background, Worker } from "./background/worker";
+import { dispatchEvents, type EventHandler } from "./domain/events/outbox";
 import healthRoutes from "./http/routes/health";
 import authRoutes from "./http/routes/auth";
 import userRoutes from "./http/routes/users";
@@ -42,6 +44,8 @@ declare module "fastify" {
     domain: DomainContext;
     /** Every route as `METHOD /path`, in registration order (the authorization matrix is built from it). */
     routeTable: string[];
+    /** The workers of the database queues (events, mail, webhooks…); `drain()` empties them now. */
+    background: Background;
   }
 }
 
@@ -80,6 +84,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     events: new AccessEvents(),
     outlines: new OutlineCache(),
     passwords: new PasswordChecks({ concurrent: config.limits.concurrentPasswordChecks, queued: config.limits.queuedPasswordChecks }),
+    publicUrl: config.publicUrl,
   };
   // A repaired body means the room holds content the schema cannot: someone should look at it.
   const stopRepairLog = bodyRepairs.listen(({ room, repairs }) => app.log.warn({ room, repairs }, "a section body did not fit the schema and was repaired when read"));
@@ -145,5 +150,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(clientPlugin, { dir: config.clientDir });
+
+  // The queues in the database, each worked here and by every other process.
+  const background = new Background();
+  const eventHandlers: EventHandler[] = [];
+  background.add(new Worker({ name: "events", pollMs: config.background.pollMs, log: app.log, step: () => dispatchEvents(ctx, eventHandlers) }));
+  app.decorate("background", background);
+  const onQueued = ({ queue }: { queue: string }) => background.get(queue)?.wake();
+  ctx.events.on("queued", onQueued);
+  app.addHook("onReady", async () => background.start());
+  app.addHook("preClose", async () => {
+    ctx.events.off("queued", onQueued);
+    await background.stop();
+  });
   return app;
 }

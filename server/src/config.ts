@@ -1,3 +1,6 @@
+import { join } from "node:path";
+import type { RegistrationMode } from "@codewright/shared";
+
 /** Everything the server reads from its environment, parsed once at start. */
 export interface Config {
   port: number;
@@ -18,6 +21,44 @@ export interface Config {
   clientDir?: string;
   limits: Limits;
   sync: SyncSettings;
+  mail: MailSettings;
+  /** Who may make an account: `REGISTRATION`, default `open`. */
+  registration: RegistrationMode;
+  /** The OpenID provider to sign in with; undefined when `OIDC_ISSUER` is unset. */
+  oidc?: OidcSettings;
+  webhooks: WebhookSettings;
+  background: BackgroundSettings;
+}
+
+/** Outgoing mail. */
+export interface MailSettings {
+  /** `SMTP_URL` (`smtp://user:pass@host:587`, `smtps://…` for implicit TLS); unset: messages are written to `outboxDir`. */
+  smtpUrl?: string;
+  /** `MAIL_FROM`, the From address; default `Codewright <codewright@HOST>`. */
+  from: string;
+  /** Where messages go as `.eml` files without `SMTP_URL`: `DATA_DIR/outbox`. */
+  outboxDir: string;
+}
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Shown on the sign-in button, e.g. "IEEE account". */
+  name: string;
+}
+
+export interface WebhookSettings {
+  /** `WEBHOOK_ALLOW_PRIVATE=1` lets webhooks point at loopback, private and link-local addresses (tests, a private network). */
+  allowPrivate: boolean;
+}
+
+/** The queues worked in the background: mail, event dispatch, webhook deliveries, digests, reminders. */
+export interface BackgroundSettings {
+  /** How often each queue is looked at when nothing woke it, ms (`BACKGROUND_POLL_MS`, default 5000; 0: only when this process queued work, or on a drain). */
+  pollMs: number;
+  /** The hour (0-23, in UTC) daily digests go out (`DIGEST_HOUR_UTC`, default 7). */
+  digestHourUtc: number;
 }
 
 /** Timings of live co-editing. */
@@ -67,6 +108,10 @@ export interface Limits {
   concurrentPasswordChecks: number;
   /** Password checks that may wait for a free place; past it the server answers 503 `server_busy`. Default 32. */
   queuedPasswordChecks: number;
+  /** Registrations and password-reset requests an hour from one address (`LIMIT_ACCOUNT_MAIL_PER_ADDRESS_PER_HOUR`). Default 20. */
+  accountMailPerAddressPerHour: number;
+  /** The same for one email address, from anywhere (`LIMIT_ACCOUNT_MAIL_PER_EMAIL_PER_HOUR`). Default 5. */
+  accountMailPerEmailPerHour: number;
   /**
    * Sync messages (updates, sync steps) one connection may send. Over budget, it is closed (4429).
    * Default 100/s, burst 500.
@@ -122,11 +167,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const host = env.HOST || "127.0.0.1";
   const publicUrl = (env.PUBLIC_URL || `http://${host.includes(":") ? `[${host}]` : host}:${port}`).replace(/\/$/, "");
   const seed = env.SEED === "none" ? "none" : "sample";
+  const dataDir = env.DATA_DIR || "./data";
   return {
     port,
     host,
     databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: env.DATA_DIR || "./data",
+    dataDir,
     adminEmail: env.ADMIN_EMAIL || undefined,
     adminPassword: env.ADMIN_PASSWORD || undefined,
     allowedOrigins: env.ALLOWED_ORIGINS ? env.ALLOWED_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean) : [],
@@ -143,7 +189,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       flushDelayMs: int(env, "SYNC_FLUSH_DELAY_MS", 0),
       presenceIntervalMs: int(env, "SYNC_PRESENCE_INTERVAL_MS", 50),
     },
+    mail: {
+      smtpUrl: env.SMTP_URL || undefined,
+      from: env.MAIL_FROM || `Codewright <codewright@${new URL(publicUrl).hostname}>`,
+      outboxDir: join(dataDir, "outbox"),
+    },
+    registration: registrationMode(env.REGISTRATION),
+    oidc: oidcSettings(env),
+    webhooks: { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE === "1" },
+    background: {
+      pollMs: int(env, "BACKGROUND_POLL_MS", 5000),
+      digestHourUtc: hour(env, "DIGEST_HOUR_UTC", 7),
+    },
   };
+}
+
+function registrationMode(raw: string | undefined): RegistrationMode {
+  if (raw === undefined || raw === "") return "open";
+  if (raw === "open" || raw === "invite" || raw === "closed") return raw;
+  throw new Error(`REGISTRATION must be open, invite or closed, got "${raw}".`);
+}
+
+function oidcSettings(env: NodeJS.ProcessEnv): OidcSettings | undefined {
+  if (!env.OIDC_ISSUER) return undefined;
+  for (const name of ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"]) if (!env[name]) throw new Error(`OIDC_ISSUER is set, so ${name} must be set too.`);
+  return { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID!, clientSecret: env.OIDC_CLIENT_SECRET!, name: env.OIDC_NAME || "single sign-on" };
+}
+
+function hour(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const n = int(env, name, fallback);
+  if (n > 23) throw new Error(`${name} must be an hour from 0 to 23, got "${env[name]}".`);
+  return n;
 }
 
 function loadLimits(env: NodeJS.ProcessEnv): Limits {
@@ -165,5 +241,7 @@ function loadLimits(env: NodeJS.ProcessEnv): Limits {
     loginPerAddressPerMinute: positiveInt(env, "LIMIT_LOGIN_PER_ADDRESS_PER_MINUTE", 30),
     concurrentPasswordChecks: positiveInt(env, "LIMIT_CONCURRENT_PASSWORD_CHECKS", 4),
     queuedPasswordChecks: int(env, "LIMIT_QUEUED_PASSWORD_CHECKS", 32),
+    accountMailPerAddressPerHour: positiveInt(env, "LIMIT_ACCOUNT_MAIL_PER_ADDRESS_PER_HOUR", 20),
+    accountMailPerEmailPerHour: positiveInt(env, "LIMIT_ACCOUNT_MAIL_PER_EMAIL_PER_HOUR", 5),
   };
 }

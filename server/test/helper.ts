@@ -149,6 +149,18 @@ export async function snapshotTables(db: Kysely<Database>): Promise<string> {
     "proposal_decisions",
     "comment_threads",
     "comment_replies",
+    "user_tokens",
+    "oidc_identities",
+    "oidc_flows",
+    "mail_queue",
+    "watches",
+    "event_outbox",
+    "notifications",
+    "digest_runs",
+    "deadlines",
+    "webhooks",
+    "webhook_deliveries",
+    "server_secrets",
   ] as const;
   const plain = (_k: string, v: unknown) => (typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v);
   const out: Record<string, string[]> = {};

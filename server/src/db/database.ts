@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
-import type { ApiTokensTable, InvitesTable, SessionsTable, UsersTable } from "./tables/users";
+import type { ApiTokensTable, InvitesTable, OidcFlowsTable, OidcIdentitiesTable, SessionsTable, UserTokensTable, UsersTable } from "./tables/users";
+import type { DeadlinesTable, DigestRunsTable, EventOutboxTable, MailQueueTable, NotificationsTable, ServerSecretsTable, WatchesTable, WebhookDeliveriesTable, WebhooksTable } from "./tables/participation";
 import type { MembershipsTable, SectionsTable, StandardsTable } from "./tables/standards";
 import type { RoomSnapshotsTable, RoomUpdatesTable, RoomsTable } from "./tables/rooms";
 import type { AuditLogTable } from "./tables/audit";
@@ -38,6 +39,18 @@ export interface Database {
   proposal_decisions: ProposalDecisionsTable;
   comment_threads: CommentThreadsTable;
   comment_replies: CommentRepliesTable;
+  user_tokens: UserTokensTable;
+  oidc_identities: OidcIdentitiesTable;
+  oidc_flows: OidcFlowsTable;
+  mail_queue: MailQueueTable;
+  watches: WatchesTable;
+  event_outbox: EventOutboxTable;
+  notifications: NotificationsTable;
+  digest_runs: DigestRunsTable;
+  deadlines: DeadlinesTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  server_secrets: ServerSecretsTable;
 }
 
 /** A connection or a transaction: repository functions accept either. */

@@ -20,7 +20,12 @@ export interface AccessEventMap {
   roomsRemoved: [{ standardId: string; rooms: string[] }];
   /** Something that may concern activity feeds was recorded (after its commit): live feeds look again. */
   activity: [{ standardId: string }];
+  /** Work was queued in the database (after its commit): this process's worker of that queue looks now. */
+  queued: [{ queue: QueueName }];
 }
+
+/** The database queues worked in the background. */
+export type QueueName = "events" | "mail" | "webhooks";
 
 export class AccessEvents extends EventEmitter<AccessEventMap> {}
 
@@ -32,4 +37,6 @@ export interface DomainContext {
   outlines: OutlineCache;
   /** Every password hash and check of a request goes through it, so their number at once is bounded. */
   passwords: PasswordChecks;
+  /** The address people use (`PUBLIC_URL`, no trailing slash): links in mail, feeds and webhooks start with it. */
+  publicUrl: string;
 }

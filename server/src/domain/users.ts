@@ -15,6 +15,8 @@ export function toUser(row: UserRow): User {
     displayName: row.display_name,
     isAdmin: row.is_admin,
     disabled: row.disabled_at !== null,
+    emailVerified: row.email_verified_at !== null,
+    affiliation: row.affiliation,
   };
 }
 
@@ -34,6 +36,8 @@ export interface NewUser {
   /** Already hashed; null for an account that cannot sign in with a password yet. */
   passwordHash: string | null;
   isAdmin?: boolean;
+  /** Whether the address counts as verified; default true (an admin, an invite or the first start made it). */
+  emailVerified?: boolean;
 }
 
 /** Every user, by name. Admins only. */
@@ -73,6 +77,7 @@ export async function insertUser(db: Db, input: NewUser, actorId: string | null)
       password_hash: input.passwordHash,
       is_admin: input.isAdmin ?? false,
       disabled_at: null,
+      email_verified_at: input.emailVerified === false ? null : new Date(),
     })
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -7,6 +7,10 @@ export const User = Type.Object({
   displayName: Type.String(),
   isAdmin: Type.Boolean(),
   disabled: Type.Boolean(),
+  /** False until the address is verified: such a user may sign in and read, not write. */
+  emailVerified: Type.Boolean(),
+  /** The organisation the user represents; null for none. */
+  affiliation: Type.Union([Type.String(), Type.Null()]),
 });
 export type User = Static<typeof User>;
 

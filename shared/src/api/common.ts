@@ -26,7 +26,8 @@ export const Label = Type.String({ pattern: "^[A-Za-z][A-Za-z0-9._-]{0,63}$", ma
  * stored as UTF-8 without silently changing), no bidirectional overrides (they make text read
  * differently from how it is stored).
  */
-export const Title = Type.String({ minLength: 1, maxLength: 300, pattern: "^[^\\u0000-\\u001f\\u007f\\u202a-\\u202e\\u2066-\\u2069\\ud800-\\udfff]*$" });
+export const TITLE_PATTERN = "^[^\\u0000-\\u001f\\u007f\\u202a-\\u202e\\u2066-\\u2069\\ud800-\\udfff]*$";
+export const Title = Type.String({ minLength: 1, maxLength: 300, pattern: TITLE_PATTERN });
 /** Longer human text (descriptions, notes, rationales, comments): line breaks allowed, otherwise as Title. */
 export const LongText = Type.String({ maxLength: 20000, pattern: "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f\\u202a-\\u202e\\u2066-\\u2069\\ud800-\\udfff]*$" });
 export const Email = Type.String({ format: "email", maxLength: 254 });

@@ -4,3 +4,4 @@ export * from "./standards";
 export * from "./releases";
 export * from "./proposals";
 export * from "./comments";
+export * from "./participation";

@@ -15,6 +15,9 @@ export type ErrorCode =
   | "invalid_section"
   | "invalid_version"
   | "invalid_invite"
+  | "invalid_token"
+  | "webhook_url_not_allowed"
+  | "oidc_failed"
   | "invalid_update"
   | "empty_comment"
   | "reason_required"
@@ -27,6 +30,8 @@ export type ErrorCode =
   | "invalid_credentials"
   | "forbidden"
   | "origin_refused"
+  | "email_unverified"
+  | "registration_closed"
   // 404
   | "not_found"
   // 409: the request conflicts with the state of what it names.

@@ -8,6 +8,7 @@ import type { Actor } from "../auth";
 import type { DomainContext } from "../context";
 import { assertComment, assertDispose, assertModerateThread, assertRead, canComment, canDispose, canModerateThread, canRead, standardAccess, type StandardAccess } from "../access";
 import { recordAudit } from "../audit";
+import { announceEvents, recordEvent } from "../events/outbox";
 import { commentNotOpen, commentNotResolved, emptyComment, invalidAnchor, invalidTarget, notAPublicComment, notFound, responseRequired } from "../errors";
 import { loadRoomDoc } from "../room-log";
 import { draftRoom } from "../sections";
@@ -153,7 +154,7 @@ export interface NewComment {
  * point at text that exists now (400 `invalid_anchor`), and only targets with text take one.
  */
 export async function createThread(ctx: DomainContext, actor: Actor | null, input: NewComment): Promise<CommentThread> {
-  return ctx.db.transaction().execute(async (trx) => {
+  const thread = await ctx.db.transaction().execute(async (trx) => {
     const access = await accessToStandard(trx, input.target.standard, actor);
     assertComment(access, input.target.kind);
     assertBody(input.body);
@@ -189,8 +190,16 @@ export async function createThread(ctx: DomainContext, actor: Actor | null, inpu
       toState: "open",
       details: { target: facts.kind, sectionId: facts.sectionId, proposalId: facts.proposal?.id ?? null, version: facts.version },
     });
+    await recordEvent(trx, {
+      event: "comment.created",
+      standardId: access.standard.id,
+      actorId: access.actor.user.id,
+      payload: { threadId, target: facts.kind, sectionId: facts.sectionId, proposalId: facts.proposal?.id ?? null, version: facts.version },
+    });
     return threadView(trx, access, await threadRow(trx, threadId));
   });
+  announceEvents(ctx);
+  return thread;
 }
 
 async function threadRow(db: Db, id: string, forUpdate = false): Promise<CommentThreadRow> {
@@ -227,9 +236,11 @@ export async function replyToThread(ctx: DomainContext, actor: Actor | null, id:
       subjectId: id,
       details: { replyId, proposalId: thread.proposal_id },
     });
+    await recordEvent(trx, { event: "comment.reply", standardId: thread.standard_id, actorId: access.actor.user.id, payload: { threadId: id, replyId, proposalId: thread.proposal_id } });
     return { view: await threadView(trx, access, await threadRow(trx, id)), standardId: thread.standard_id };
   });
   ctx.events.emit("activity", { standardId });
+  announceEvents(ctx);
   return view;
 }
 
@@ -268,7 +279,7 @@ export async function setThreadState(ctx: DomainContext, actor: Actor | null, id
  * keeps each. Throws 400 `not_a_public_comment` for a thread that is not on a release.
  */
 export async function disposeThread(ctx: DomainContext, actor: Actor | null, id: string, input: DispositionBody): Promise<CommentThread> {
-  return ctx.db.transaction().execute(async (trx) => {
+  const disposed = await ctx.db.transaction().execute(async (trx) => {
     const { access, thread } = await accessToThread(trx, id, actor, true);
     assertDispose(access);
     if (thread.target_kind !== "release_section") throw notAPublicComment();
@@ -297,8 +308,16 @@ export async function disposeThread(ctx: DomainContext, actor: Actor | null, id:
       toState: input.disposition,
       details: { response: input.response, proposalId: input.proposal ?? null },
     });
+    await recordEvent(trx, {
+      event: "comment.disposed",
+      standardId: thread.standard_id,
+      actorId: access.actor.user.id,
+      payload: { threadId: id, disposition: input.disposition, response: input.response, proposalId: input.proposal ?? null, authorId: thread.author_id },
+    });
     return threadView(trx, access, row);
   });
+  announceEvents(ctx);
+  return disposed;
 }
 
 /** The threads of a standard the query asks for (see `CommentListQuery`), oldest first. Whoever may read the standard. */

@@ -11,6 +11,7 @@ import { createSection, deleteSection, draftRoom, updateSection } from "../secti
 import { draftEntries, forkDeltas } from "./documents";
 import { applyStep, planMerge, structuralChanges, targetIndex, type MergeConflict, type OutlineEntry } from "./outline";
 import { accessToProposal, assertOpen, recordTransition, withRow } from "./proposals";
+import { announceEvents } from "../events/outbox";
 import { proposalDetail, tallyOf } from "./view";
 import type { Tally } from "./tally";
 
@@ -130,6 +131,7 @@ export async function acceptProposal(ctx: DomainContext, actor: Actor | null, id
     return { detail: await proposalDetail(trx, withRow(found, row)), standardId: row.standard_id };
   });
   ctx.events.emit("activity", { standardId });
+  announceEvents(ctx);
   if (removedSections.length > 0) ctx.events.emit("roomsRemoved", { standardId, rooms: removedSections.map(draftRoom) });
   return detail;
 }
@@ -148,5 +150,6 @@ export async function rejectProposal(ctx: DomainContext, actor: Actor | null, id
     return { detail: await proposalDetail(trx, withRow(found, row)), standardId: row.standard_id };
   });
   ctx.events.emit("activity", { standardId });
+  announceEvents(ctx);
   return detail;
 }

@@ -7,6 +7,7 @@ import type { Actor } from "../auth";
 import type { DomainContext } from "../context";
 import { assertPropose, assertProposalAuthor, assertProposalWriter, assertRead, assertVote, canRead, standardAccess, type ActorAccess, type ProposalFacts, type StandardAccess } from "../access";
 import { recordAudit } from "../audit";
+import { announceEvents, recordEvent } from "../events/outbox";
 import { notAMember, notFound, proposalNotDraft, proposalNotOpen, reasonRequired } from "../errors";
 import { accessToStandard } from "../standards";
 import { coAuthorsOf, countedVotes, proposalDetail, tallyOf, toVote } from "./view";
@@ -165,6 +166,10 @@ async function transition(db: Db, proposal: ProposalRow, to: ProposalState, acto
     toState: to,
     details,
   });
+  const named = { proposalId: proposal.id, title: row.title };
+  if (to === "open") await recordEvent(db, { event: "proposal.submitted", standardId: proposal.standard_id, actorId, payload: named });
+  if (to === "draft") await recordEvent(db, { event: "proposal.reopened", standardId: proposal.standard_id, actorId, payload: named });
+  if (to === "accepted" || to === "rejected") await recordEvent(db, { event: "proposal.decided", standardId: proposal.standard_id, actorId, payload: { ...named, state: to } });
   return row;
 }
 export { transition as recordTransition };
@@ -198,6 +203,7 @@ export async function submitProposal(ctx: DomainContext, actor: Actor | null, id
   });
   writersChanged(ctx, standardId, writers);
   ctx.events.emit("activity", { standardId });
+  announceEvents(ctx);
   return detail;
 }
 
@@ -212,6 +218,7 @@ export async function reopenProposal(ctx: DomainContext, actor: Actor | null, id
     return { votesCleared: Number(cleared.numDeletedRows) };
   });
   writersChanged(ctx, standardId, writers);
+  announceEvents(ctx);
   return detail;
 }
 

@@ -8,6 +8,7 @@ import type { DomainContext } from "../context";
 import { assertEditor } from "../access";
 import { accessToStandard } from "../standards";
 import { recordAudit } from "../audit";
+import { announceEvents, recordEvent } from "../events/outbox";
 import { toReleaseSummary } from "./read";
 import { invalidVersion, publishConflict, versionTaken } from "../errors";
 import { snapshotDraft } from "./snapshot";
@@ -58,6 +59,7 @@ export async function publishDraft(
     assertEditor(access);
     return { standard: access.standard, actorId: access.actor.user.id };
   });
+  announceEvents(ctx);
   return toReleaseSummary(row);
 }
 
@@ -152,6 +154,7 @@ async function publishIn(
             toState: "published",
             details: { version, previousVersion, digest: release.digest, kid: signer.kid, sections: countSections(sections) },
           });
+          await recordEvent(trx, { event: "release.published", standardId: standard.id, actorId, payload: { version, notes: release.notes, digest: release.digest } });
           return row;
         });
     } catch (error) {
