@@ -17,10 +17,13 @@ export interface OutgoingMail {
 
 /**
  * Queues a message; the mail sender sends it after the commit, never inside a request. Call in the
- * transaction of the change that warrants it, so a refused request sends nothing. Returns its id.
+ * transaction of the change that warrants it, so a refused request sends nothing; then wake the
+ * sender with `ctx.events.emit("queued", { queue: "mail" })` after the commit. `publicUrl` (the
+ * site's) names the Message-ID's domain. Returns the message's id.
  */
-export async function enqueueMail(db: Db, mail: OutgoingMail, domain: string): Promise<string> {
+export async function enqueueMail(db: Db, publicUrl: string, mail: OutgoingMail): Promise<string> {
   const id = randomUUID();
+  const domain = new URL(publicUrl).hostname || "codewright.invalid";
   await db
     .insertInto("mail_queue")
     .values({
