@@ -213,6 +213,17 @@ function registrationMode(raw: string | undefined): RegistrationMode {
 function oidcSettings(env: NodeJS.ProcessEnv): OidcSettings | undefined {
   if (!env.OIDC_ISSUER) return undefined;
   for (const name of ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"]) if (!env[name]) throw new Error(`OIDC_ISSUER is set, so ${name} must be set too.`);
+  let issuer: URL;
+  try {
+    issuer = new URL(env.OIDC_ISSUER);
+  } catch {
+    throw new Error(`OIDC_ISSUER must be a URL, got "${env.OIDC_ISSUER}".`);
+  }
+  // Tokens and the client secret travel to the provider: plain http only to one on this machine.
+  const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(issuer.hostname);
+  if (issuer.protocol !== "https:" && !(issuer.protocol === "http:" && loopback)) {
+    throw new Error(`OIDC_ISSUER must be an https:// URL (http:// only on this machine), got "${env.OIDC_ISSUER}".`);
+  }
   return { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID!, clientSecret: env.OIDC_CLIENT_SECRET!, name: env.OIDC_NAME || "single sign-on" };
 }
 

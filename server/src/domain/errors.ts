@@ -29,6 +29,8 @@ export const invalidVersion = (version: string) =>
     400,
   );
 export const invalidInvite = () => new DomainError("invalid_invite", "This invite link is unknown, used or expired. Ask an admin for a new one.", 400);
+/** A sign-in through the OpenID provider that cannot complete; `reason` says why, for the log (the browser is only told the code). */
+export const oidcFailed = (reason: string) => new DomainError("oidc_failed", `Signing in with the provider failed: ${reason}. Start again from the sign-in page.`, 400);
 export const invalidUpdate = (message: string) => new DomainError("invalid_update", message, 400);
 export const emptyComment = () => new DomainError("empty_comment", "Write something: a comment cannot be empty.", 400);
 /** A decision or a disapproval without the reason it needs; the message says which. */
@@ -47,12 +49,15 @@ export const forbidden = (message = "You do not have the right to do this. Ask a
 export const originRefused = (message = "This request came from a page of another site and was refused. Use Codewright's own pages.") =>
   new DomainError("origin_refused", message, 403);
 
+/** Who may make an account (`REGISTRATION`) does not include this way of making one. */
+export const registrationClosed = () => new DomainError("registration_closed", "This site does not take new accounts this way. Ask an admin for an invite.", 403);
+
 // 404
 export const notFound = (what: string) => new DomainError("not_found", `No such ${what}. Check the address.`, 404);
 
 // 409: the request conflicts with the state of what it names.
 export const slugTaken = (slug: string) => new DomainError("slug_taken", `A standard with the slug "${slug}" already exists. Choose another slug.`, 409);
-export const emailTaken = () => new DomainError("email_taken", "A user with this email already exists.", 409);
+export const emailTaken = (message = "A user with this email already exists.") => new DomainError("email_taken", message, 409);
 export const labelTaken = (label: string) =>
   new DomainError("label_taken", `The label "${label}" is already used in this standard (labels are never reused). Choose another.`, 409);
 export const standardNotEmpty = (slug: string) => new DomainError("standard_not_empty", `The standard "${slug}" already has sections; import into a new slug.`, 409);
@@ -75,6 +80,9 @@ export const databaseUnavailable = (message = "The database cannot store changes
   new DomainError("database_unavailable", message, 503);
 /** Too many password checks are running and waiting (a sign-in flood): the process stays responsive. */
 export const serverBusy = () => new DomainError("server_busy", "The server is busy checking passwords. Try again in a few seconds.", 503);
+/** The OpenID provider cannot be reached or did not describe itself; `reason` is for the log. */
+export const oidcUnavailable = (reason: string) =>
+  new DomainError("oidc_unavailable", `The sign-in provider cannot be reached right now (${reason}). Try again later, or sign in with a password.`, 503);
 export const savingPaused = (message = "Saving is paused: the database cannot be written. Try again shortly.") => new DomainError("saving_paused", message, 503);
 export const roomFull = () => new DomainError("room_full", "This section has as many people connected as the server allows. Try again later.", 503);
 export const tooManyRooms = () => new DomainError("too_many_rooms", "This server has as many sections open as it allows. Try again later.", 503);

@@ -57,6 +57,7 @@ export type ErrorCode =
   | "internal_error"
   | "database_unavailable"
   | "server_busy"
+  | "oidc_unavailable"
   | "saving_paused"
   | "room_full"
   | "too_many_rooms"
