@@ -20,6 +20,8 @@ import { draftRoomGrant } from "./domain/room-grants";
 import { SyncService } from "./sync";
 import { Background, Worker } from "./background/worker";
 import { dispatchEvents, type EventHandler } from "./domain/events/outbox";
+import { mailWorker } from "./background/mail";
+import { createMailTransport } from "./mail/transport";
 import healthRoutes from "./http/routes/health";
 import authRoutes from "./http/routes/auth";
 import userRoutes from "./http/routes/users";
@@ -155,6 +157,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const background = new Background();
   const eventHandlers: EventHandler[] = [];
   background.add(new Worker({ name: "events", pollMs: config.background.pollMs, log: app.log, step: () => dispatchEvents(ctx, eventHandlers) }));
+  // Mail goes out through SMTP_URL, or into DATA_DIR/outbox as files (see mail/transport.ts).
+  const mailTransport = createMailTransport(config.mail);
+  background.add(mailWorker(ctx, mailTransport, { pollMs: config.background.pollMs, log: app.log }));
   app.decorate("background", background);
   const onQueued = ({ queue }: { queue: string }) => background.get(queue)?.wake();
   ctx.events.on("queued", onQueued);
@@ -162,6 +167,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook("preClose", async () => {
     ctx.events.off("queued", onQueued);
     await background.stop();
+    mailTransport.close();
   });
   return app;
 }
