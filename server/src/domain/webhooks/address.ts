@@ -70,6 +70,22 @@ const RANGE_WORDS: Record<string, string> = {
   discard: "a discard-only address",
 };
 
+/** A resolver that does not answer in this time counts as not finding the host, ms. */
+const LOOKUP_TIMEOUT_MS = 5_000;
+
+/** Every address of `host`, as the system resolver gives them (the hosts file included). */
+async function resolveAll(host: string): Promise<{ address: string; family: number }[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer for ${host}`)), LOOKUP_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([lookup(host, { all: true, verbatim: true }), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Parses and resolves a webhook URL and checks every address it resolves to. Throws 400
  * `webhook_url_not_allowed` for anything but http(s), credentials in the URL, a host that does not
@@ -88,7 +104,7 @@ export async function vetWebhookUrl(text: string, allowPrivate: boolean): Promis
   if (host === "") throw webhookUrlNotAllowed("The webhook address has no host.");
   let addresses: { address: string; family: number }[];
   try {
-    addresses = ipaddr.isValid(host) ? [{ address: host, family: host.includes(":") ? 6 : 4 }] : await lookup(host, { all: true, verbatim: true });
+    addresses = ipaddr.isValid(host) ? [{ address: host, family: host.includes(":") ? 6 : 4 }] : await resolveAll(host);
   } catch {
     throw webhookUrlNotAllowed(`The host "${host.slice(0, 100)}" of the webhook address could not be found.`);
   }
