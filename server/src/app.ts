@@ -20,6 +20,11 @@ import { draftRoomGrant } from "./domain/room-grants";
 import { SyncService } from "./sync";
 import { Background, Worker } from "./background/worker";
 import { dispatchEvents, type EventHandler } from "./domain/events/outbox";
+import { mailWorker } from "./background/mail";
+import { webhookWorker } from "./background/webhooks";
+import { createMailTransport } from "./mail/transport";
+import { webhookDeliveries } from "./domain/webhooks/events";
+import { DEFAULT_TIMEOUT_MS } from "./webhooks/sender";
 import healthRoutes from "./http/routes/health";
 import authRoutes from "./http/routes/auth";
 import oidcRoutes from "./http/routes/oidc";
@@ -31,6 +36,7 @@ import releaseRoutes from "./http/routes/releases";
 import proposalRoutes from "./http/routes/proposals";
 import commentRoutes from "./http/routes/comments";
 import activityRoutes from "./http/routes/activity";
+import webhookRoutes from "./http/routes/webhooks";
 
 export interface AppOptions {
   config: Config;
@@ -149,14 +155,31 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(proposalRoutes, routeOptions);
   await app.register(commentRoutes, routeOptions);
   await app.register(activityRoutes, routeOptions);
+  await app.register(webhookRoutes, routeOptions);
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(clientPlugin, { dir: config.clientDir });
 
   // The queues in the database, each worked here and by every other process.
   const background = new Background();
-  const eventHandlers: EventHandler[] = [];
-  background.add(new Worker({ name: "events", pollMs: config.background.pollMs, log: app.log, step: () => dispatchEvents(ctx, eventHandlers) }));
+  const eventHandlers: EventHandler[] = [webhookDeliveries(config.publicUrl)];
+  background.add(
+    new Worker({
+      name: "events",
+      pollMs: config.background.pollMs,
+      log: app.log,
+      step: async () => {
+        const dispatched = await dispatchEvents(ctx, eventHandlers);
+        // Dispatching made deliveries (perhaps): their sender looks now, not at its next poll.
+        if (dispatched > 0) ctx.events.emit("queued", { queue: "webhooks" });
+        return dispatched;
+      },
+    }),
+  );
+  // Mail goes out through SMTP_URL, or into DATA_DIR/outbox as files (see mail/transport.ts).
+  const mailTransport = createMailTransport(config.mail);
+  background.add(mailWorker(ctx, mailTransport, { pollMs: config.background.pollMs, log: app.log }));
+  background.add(webhookWorker(ctx, { allowPrivate: config.webhooks.allowPrivate, timeoutMs: DEFAULT_TIMEOUT_MS, pollMs: config.background.pollMs, log: app.log }));
   app.decorate("background", background);
   const onQueued = ({ queue }: { queue: string }) => background.get(queue)?.wake();
   ctx.events.on("queued", onQueued);
@@ -164,6 +187,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook("preClose", async () => {
     ctx.events.off("queued", onQueued);
     await background.stop();
+    mailTransport.close();
   });
   return app;
 }

@@ -2,6 +2,7 @@ import { loadConfig } from "./config";
 import { buildApp } from "./app";
 import { DEFAULT_CLIENT_DIR, openMigratedDatabase, prepareData } from "./platform";
 import { ReleaseSigner } from "./domain/releases/signing";
+import { mailDestination } from "./mail/transport";
 
 // The process: configuration, database, first-start data, then the HTTP and websocket server.
 async function main(): Promise<void> {
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   // The release signing key is made on first start (see domain/releases/signing.ts for where it is kept).
   const signer = await ReleaseSigner.open(database.db, config.dataDir);
   say(`releases are signed with key ${signer.kid}`);
+  say(mailDestination(config.mail));
   const app = await buildApp({ config, database });
   app.addHook("onClose", async () => database.close());
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

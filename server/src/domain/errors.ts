@@ -38,6 +38,8 @@ export const reasonRequired = (message: string) => new DomainError("reason_requi
 export const responseRequired = () => new DomainError("response_required", "A disposition needs a response to the commenter.", 400);
 export const notAMember = () => new DomainError("not_a_member", "Only members of this standard can co-author a proposal.", 400);
 export const notAPublicComment = () => new DomainError("not_a_public_comment", "Only public comments on a release get a disposition.", 400);
+/** A webhook address that is not http(s), cannot be resolved, or points inside a private network; the message says which. */
+export const webhookUrlNotAllowed = (message: string) => new DomainError("webhook_url_not_allowed", message, 400);
 
 // 401, 403: who is asking, and what they may do.
 export const unauthenticated = (message = "Sign in to do this.") => new DomainError("unauthenticated", message, 401);

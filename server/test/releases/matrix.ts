@@ -34,6 +34,7 @@ export const RELEASE_MATRIX: Record<string, MatrixEntry> = {
     build: (w) => ({ method: "POST", url: `/api/standards/${w.standard.slug}/releases`, payload: { version: unique("r"), notes: "matrix" } }),
   },
   "GET /api/standards/:slug/releases": { allowed: EVERY_MEMBER, build: (w) => ({ method: "GET", url: `/api/standards/${w.standard.slug}/releases` }) },
+  "GET /api/standards/:slug/releases.atom": { allowed: EVERY_MEMBER, build: (w) => ({ method: "GET", url: `/api/standards/${w.standard.slug}/releases.atom` }) },
   "GET /api/standards/:slug/releases/:version": read(""),
   "GET /api/standards/:slug/releases/:version/signature": read("/signature"),
   "GET /api/standards/:slug/releases/:version/markdown": read("/markdown"),

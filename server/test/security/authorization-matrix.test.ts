@@ -7,6 +7,7 @@ import { ADMIN, buildWorld, EDITORS, EVERY_MEMBER, OUTSIDERS, ROLES, SIGNED_IN, 
 import { WORKFLOW_MATRIX } from "../workflow/matrix";
 import { issueToken } from "../../src/domain/auth";
 import { RELEASE_MATRIX } from "../releases/matrix";
+import { WEBHOOK_MATRIX } from "../webhooks/matrix";
 
 /**
  * The authorization matrix. Every API route registered on the app must have an entry here,
@@ -93,6 +94,8 @@ export const MATRIX: Record<string, MatrixEntry> = {
   },
   ...WORKFLOW_MATRIX,
   ...RELEASE_MATRIX,
+  // Last: webhooks made here would be sent the events of routes tried after them.
+  ...WEBHOOK_MATRIX,
 };
 
 /** Websocket routes: who may open a connection to a members-only standard's draft room (write rights are tested in test/sync). */
@@ -109,7 +112,8 @@ describe.each(databaseKinds)("authorization matrix on %s", (kind) => {
   let t: TestApp;
   let w: World;
   beforeAll(async () => {
-    t = await startTestApp(kind);
+    // Webhooks of the matrix point at 127.0.0.1.
+    t = await startTestApp(kind, { webhooks: { allowPrivate: true } });
     w = await buildWorld(t.app, t.db);
   });
   afterAll(async () => t?.close());

@@ -22,6 +22,7 @@ import { releaseToMarkdown } from "../../domain/releases/export-markdown";
 import { releaseToHtml } from "../../domain/releases/export-html";
 import { releaseToOscal } from "../../domain/releases/export-oscal";
 import { diffVersions } from "../../domain/releases/diff";
+import { releaseFeed } from "../../domain/releases/feed";
 
 const SlugParams = Type.Object({ slug: Slug });
 const VersionParams = Type.Object({ slug: Slug, version: ReleaseVersion });
@@ -76,6 +77,17 @@ export default async function releaseRoutes(app: App, { ctx, config }: RouteOpti
 
   app.get("/api/standards/:slug/releases", { schema: { tags: ["releases"], params: SlugParams, response: responses({ 200: ReleaseList }, 404) } }, async (request) =>
     listReleases(ctx, request.actor, request.params.slug),
+  );
+
+  // Feed readers poll: a few minutes' cache, shared caches only for a public standard.
+  app.get(
+    "/api/standards/:slug/releases.atom",
+    { schema: { tags: ["releases"], params: SlugParams, response: responses({ 200: Type.String({ description: "An Atom 1.0 feed of the releases, newest first." }) }, 404) } },
+    async (request, reply) => {
+      const { xml, isPublic } = await releaseFeed(ctx, request.actor, request.params.slug);
+      reply.type("application/atom+xml; charset=utf-8").header("Cache-Control", `${isPublic ? "public" : "private"}, max-age=300`);
+      return xml;
+    },
   );
 
   app.get(
