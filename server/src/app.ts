@@ -22,6 +22,7 @@ import { Background, Worker } from "./background/worker";
 import { dispatchEvents, type EventHandler } from "./domain/events/outbox";
 import healthRoutes from "./http/routes/health";
 import authRoutes from "./http/routes/auth";
+import accountRoutes from "./http/routes/accounts";
 import userRoutes from "./http/routes/users";
 import standardRoutes from "./http/routes/standards";
 import sectionRoutes from "./http/routes/sections";
@@ -139,6 +140,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const routeOptions = { ctx, config };
   await app.register(healthRoutes, { ...routeOptions, databaseKind: database.kind });
   await app.register(authRoutes, routeOptions);
+  await app.register(accountRoutes, routeOptions);
   await app.register(userRoutes, routeOptions);
   await app.register(standardRoutes, routeOptions);
   await app.register(sectionRoutes, routeOptions);

@@ -31,13 +31,17 @@ export async function login(ctx: DomainContext, input: LoginBody): Promise<{ use
   const user = await findUserByEmail(ctx.db, input.email);
   const ok = await ctx.passwords.verify(input.password, user?.password_hash ?? null);
   if (!user || !user.password_hash || !ok || user.disabled_at) throw invalidCredentials();
+  const session = await ctx.db.transaction().execute((trx) => openSession(trx, user.id, "session.login"));
+  return { user: toUser(user), ...session };
+}
+
+/** A new session for a user, and its audit entry (`action`: how they signed in). Call in a transaction; the caller sets the cookie. */
+export async function openSession(db: Db, userId: string, action: string): Promise<{ sessionToken: string; expiresAt: Date }> {
   const sessionToken = newSecret("cws");
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx.insertInto("sessions").values({ id_hash: hashSecret(sessionToken), user_id: user.id, expires_at: expiresAt }).execute();
-    await recordAudit(trx, { actorId: user.id, action: "session.login", subjectType: "user", subjectId: user.id });
-  });
-  return { user: toUser(user), sessionToken, expiresAt };
+  await db.insertInto("sessions").values({ id_hash: hashSecret(sessionToken), user_id: userId, expires_at: expiresAt }).execute();
+  await recordAudit(db, { actorId: userId, action, subjectType: "user", subjectId: userId });
+  return { sessionToken, expiresAt };
 }
 
 /** Ends the actor's session; the sync layer closes its sockets. A no-op for an API token or an unknown session. Throws 401. */

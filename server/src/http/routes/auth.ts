@@ -3,13 +3,12 @@ import { Type } from "typebox";
 import { ChangePasswordBody, CreateTokenBody, LoginBody, MeResponse, Ok, PasswordChanged, TokenCreated, TokenList, UserResponse, Uuid } from "@codewright/shared";
 import type { App, RouteOptions } from "../types";
 import { responses } from "../schemas";
-import { createToken, currentUser, listTokens, login, logout, revokeToken, SESSION_TTL_MS } from "../../domain/auth";
+import { createToken, currentUser, listTokens, login, logout, revokeToken } from "../../domain/auth";
 import { changePassword } from "../../domain/users";
 import { rateLimited } from "../../domain/errors";
-import { SESSION_COOKIE } from "../../auth/credentials";
+import { clearSessionCookie, setSessionCookie } from "../session-cookie";
 
 export default async function authRoutes(app: App, { ctx, config }: RouteOptions) {
-  const secureCookie = config.publicUrl.startsWith("https:");
   const perAddressAndEmail = { max: config.limits.loginPerAddressAndEmailPerMinute, timeWindow: "1 minute" };
   // Across emails as well: one address trying a few passwords on many accounts (spraying) is stopped too.
   const perAddress = app.createRateLimit({ max: config.limits.loginPerAddressPerMinute, timeWindow: "1 minute" });
@@ -29,14 +28,14 @@ export default async function authRoutes(app: App, { ctx, config }: RouteOptions
     },
     async (request, reply) => {
       const { user, sessionToken } = await login(ctx, request.body);
-      reply.setCookie(SESSION_COOKIE, sessionToken, { path: "/", httpOnly: true, sameSite: "lax", secure: secureCookie, maxAge: SESSION_TTL_MS / 1000 });
+      setSessionCookie(reply, sessionToken, config.publicUrl);
       return { user };
     },
   );
 
   app.post("/api/auth/logout", { schema: { tags: ["auth"], response: responses({ 200: Ok }, 401) } }, async (request, reply) => {
     const ok = await logout(ctx, request.actor);
-    reply.clearCookie(SESSION_COOKIE, { path: "/" });
+    clearSessionCookie(reply);
     return ok;
   });
 
