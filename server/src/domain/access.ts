@@ -202,6 +202,12 @@ export function assertProposalAuthor(a: StandardAccess, p: ProposalFacts): asser
   if (!canActAsAuthor(a, p)) throw refusal(a, (v) => canActAsAuthor(v, p), "Only the author of this proposal can do this.");
 }
 
+/** As `assertProposalAuthor`, for what the author reads (the members they may invite): no verified address needed. */
+export function assertProposalAuthorRead(a: StandardAccess, p: ProposalFacts): asserts a is ActorAccess {
+  assertSignedInReader(a);
+  if (!isProposalAuthor(a, p)) throw forbidden("Only the author of this proposal can do this.");
+}
+
 /** Throws 401/403 unless the actor is the author or a co-author (the state is checked by the caller). */
 export function assertProposalWriter(a: StandardAccess, p: ProposalFacts): asserts a is ActorAccess {
   assertSignedInReader(a);

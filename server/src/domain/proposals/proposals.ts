@@ -5,7 +5,7 @@ import type { Db } from "../../db/database";
 import type { ProposalRow, ProposalState, VoteChoice } from "../../db/tables/proposals";
 import type { Actor } from "../auth";
 import type { DomainContext } from "../context";
-import { assertPropose, assertProposalAuthor, assertProposalWriter, assertRead, assertVote, canRead, standardAccess, type ActorAccess, type ProposalFacts, type StandardAccess } from "../access";
+import { assertPropose, assertProposalAuthor, assertProposalAuthorRead, assertProposalWriter, assertRead, assertVote, canRead, standardAccess, type ActorAccess, type ProposalFacts, type StandardAccess } from "../access";
 import { recordAudit } from "../audit";
 import { announceEvents, recordEvent } from "../events/outbox";
 import { notAMember, notFound, proposalNotDraft, proposalNotOpen, reasonRequired } from "../errors";
@@ -286,7 +286,7 @@ export async function removeCoAuthor(ctx: DomainContext, actor: Actor | null, id
  */
 export async function coAuthorCandidates(ctx: DomainContext, actor: Actor | null, id: string): Promise<{ candidates: UserRef[] }> {
   const { access, proposal, facts } = await accessToProposal(ctx.db, id, actor);
-  assertProposalAuthor(access, facts);
+  assertProposalAuthorRead(access, facts);
   const rows = await ctx.db
     .selectFrom("memberships")
     .innerJoin("users", "users.id", "memberships.user_id")
