@@ -28,6 +28,7 @@ import { DEFAULT_TIMEOUT_MS } from "./webhooks/sender";
 import healthRoutes from "./http/routes/health";
 import authRoutes from "./http/routes/auth";
 import oidcRoutes from "./http/routes/oidc";
+import accountRoutes from "./http/routes/accounts";
 import userRoutes from "./http/routes/users";
 import standardRoutes from "./http/routes/standards";
 import sectionRoutes from "./http/routes/sections";
@@ -147,6 +148,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { ...routeOptions, databaseKind: database.kind });
   await app.register(authRoutes, routeOptions);
   await app.register(oidcRoutes, routeOptions);
+  await app.register(accountRoutes, routeOptions);
   await app.register(userRoutes, routeOptions);
   await app.register(standardRoutes, routeOptions);
   await app.register(sectionRoutes, routeOptions);

@@ -64,11 +64,20 @@ const TEST_DATA_DIR = join(tmpdir(), `codewright-test-${process.pid}-${randomByt
 process.once("exit", () => rmSync(TEST_DATA_DIR, { recursive: true, force: true }));
 
 /**
- * The configuration of a test app. Tests sign many users in from one address, so the limit per
- * address is raised; the limit per address and email stays as in production.
+ * The configuration of a test app. Tests sign in, register and reset passwords for many users
+ * from one address, so the limits per address are raised; the limits per email stay as in production.
  */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ SEED: "none", LOG_LEVEL: "silent", DATA_DIR: TEST_DATA_DIR, LIMIT_LOGIN_PER_ADDRESS_PER_MINUTE: "100000" }), ...overrides };
+  return {
+    ...loadConfig({
+      SEED: "none",
+      LOG_LEVEL: "silent",
+      DATA_DIR: TEST_DATA_DIR,
+      LIMIT_LOGIN_PER_ADDRESS_PER_MINUTE: "100000",
+      LIMIT_ACCOUNT_MAIL_PER_ADDRESS_PER_HOUR: "100000",
+    }),
+    ...overrides,
+  };
 }
 
 export interface TestApp {
@@ -102,11 +111,15 @@ let passwordHash: Promise<string> | undefined;
 let counter = 0;
 export const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}-${randomBytes(3).toString("hex")}`;
 
-/** A user with TEST_PASSWORD (hashed once per file) and an API token to act as them. */
-export async function makeUser(db: Kysely<Database>, opts: { admin?: boolean; name?: string } = {}) {
+/** A user with TEST_PASSWORD (hashed once per file) and an API token to act as them; `verified: false` for an address not verified yet. */
+export async function makeUser(db: Kysely<Database>, opts: { admin?: boolean; name?: string; verified?: boolean } = {}) {
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const email = `${unique("user")}@example.org`;
-  const row = await insertUser(db, { email, displayName: opts.name ?? email.split("@")[0]!, passwordHash: await passwordHash, isAdmin: opts.admin ?? false }, null);
+  const row = await insertUser(
+    db,
+    { email, displayName: opts.name ?? email.split("@")[0]!, passwordHash: await passwordHash, isAdmin: opts.admin ?? false, emailVerified: opts.verified ?? true },
+    null,
+  );
   const { token } = await issueToken(db, row.id, "test");
   return { ...row, token, auth: { authorization: `Bearer ${token}` } };
 }

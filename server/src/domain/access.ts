@@ -2,11 +2,17 @@ import type { StandardPermissions } from "@codewright/shared";
 import type { Db } from "../db/database";
 import type { MembershipRow, StandardRow } from "../db/tables/standards";
 import type { Actor } from "./auth";
-import { forbidden, notFound, unauthenticated } from "./errors";
+import { emailUnverified, forbidden, notFound, unauthenticated, type DomainError } from "./errors";
 
 /**
  * Every permission rule of a standard, in one place. Routes and the sync server ask here;
  * nothing else decides who may read or write.
+ *
+ * A user whose address is not verified yet may sign in and read what their rights let them read,
+ * and manage their own account; anything that writes (sections, proposals, votes, decisions,
+ * comments, settings, administration, live edits) needs a verified address. Every predicate and
+ * assertion of a write below includes that rule (`verified`), and a refusal says 403
+ * `email_unverified` exactly when verifying would be enough to allow it.
  */
 export interface StandardAccess {
   standard: StandardRow;
@@ -31,10 +37,31 @@ export async function standardAccess(db: Db, standard: StandardRow, actor: Actor
 
 const isAdmin = (a: StandardAccess) => a.actor?.user.is_admin === true;
 
+/** True when the actor's address is verified: admin-made, invited and first-start accounts are; registered ones once they open the mailed link. */
+export const isVerified = (actor: Actor | null) => actor !== null && actor.user.email_verified_at !== null;
+const verified = (a: StandardAccess) => isVerified(a.actor);
+
+/** Throws 403 `email_unverified` unless the actor's address is verified. */
+export function assertVerified(actor: Actor): void {
+  if (!isVerified(actor)) throw emailUnverified(actor.user.email);
+}
+
+/** The same access as if the actor's address were verified: to tell whether verifying would be enough. */
+function onceVerified(a: ActorAccess): ActorAccess {
+  if (verified(a)) return a;
+  return { ...a, actor: { ...a.actor, user: { ...a.actor.user, email_verified_at: new Date(0) } } };
+}
+
+/** The refusal of a write `allowed` does not let the actor make: `email_unverified` when verifying would, else 403 with `message`. */
+function refusal(a: ActorAccess, allowed: (a: ActorAccess) => boolean, message: string): DomainError {
+  return allowed(onceVerified(a)) ? emailUnverified(a.actor.user.email) : forbidden(message);
+}
+
 export const canRead = (a: StandardAccess) => a.standard.is_public || isAdmin(a) || a.membership !== null;
 export const isMember = (a: StandardAccess) => a.membership !== null;
 export const isEditor = (a: StandardAccess) => isAdmin(a) || a.membership?.role === "editor";
-export const canVote = (a: StandardAccess) => a.membership?.voting === true;
+/** Members with voting rights vote. */
+export const canVote = (a: StandardAccess) => a.membership?.voting === true && verified(a);
 
 /**
  * Throws unless the actor may read the standard. A members-only standard is reported as missing
@@ -50,8 +77,14 @@ function assertSignedInReader(a: StandardAccess): asserts a is ActorAccess {
   if (!a.actor) throw unauthenticated();
 }
 
-/** Throws 401 for the anonymous, 403 for others, unless the actor edits this standard. */
+/** Throws 401 for the anonymous, 403 for others, unless the actor edits this standard and may write (a verified address). */
 export function assertEditor(a: StandardAccess): asserts a is ActorAccess {
+  assertEditorRead(a);
+  assertVerified(a.actor);
+}
+
+/** As `assertEditor`, for what editors read (the member list): no verified address needed. */
+export function assertEditorRead(a: StandardAccess): asserts a is ActorAccess {
   assertSignedInReader(a);
   if (!isEditor(a)) throw forbidden("Only an editor of this standard can do this.");
 }
@@ -68,10 +101,17 @@ export function assertMember(a: StandardAccess): asserts a is ActorAccess {
 export function assertManage(a: StandardAccess): asserts a is ActorAccess {
   assertSignedInReader(a);
   if (!isAdmin(a)) throw forbidden("Only an admin can do this.");
+  assertVerified(a.actor);
 }
 
-/** Throws 401 for the anonymous, 403 for others, unless the actor is an admin. */
+/** Throws 401 for the anonymous, 403 for others, unless the actor is an admin who may write (a verified address). */
 export function assertAdmin(actor: Actor | null): asserts actor is Actor {
+  assertAdminRead(actor);
+  assertVerified(actor);
+}
+
+/** As `assertAdmin`, for what admins read (the user list): no verified address needed. */
+export function assertAdminRead(actor: Actor | null): asserts actor is Actor {
   if (!actor) throw unauthenticated();
   if (!actor.user.is_admin) throw forbidden("Only an admin can do this.");
 }
@@ -85,15 +125,18 @@ export function assertSignedIn(actor: Actor | null): asserts actor is Actor {
 export interface RoomRights {
   read: boolean;
   write: boolean;
+  /** True when the connection would write if its user's address were verified: a write is refused with `email_unverified`. */
+  unverified: boolean;
 }
 
 /** How a person appears to others in a room's presence list. */
 export type PresenceRole = "admin" | "editor" | "contributor" | "reader";
 
-/** Rights in a room of the standard's draft: editors (and admins) write, those who may read the standard read. */
+/** Rights in a room of the standard's draft: editors (and admins) with a verified address write, those who may read the standard read. */
 export function draftRoomRights(a: StandardAccess): RoomRights {
   const read = canRead(a);
-  return { read, write: read && a.actor !== null && isEditor(a) };
+  const editor = read && a.actor !== null && isEditor(a);
+  return { read, write: editor && verified(a), unverified: editor && !verified(a) };
 }
 
 export function presenceRole(a: StandardAccess): PresenceRole {
@@ -115,41 +158,52 @@ const actorId = (a: StandardAccess) => a.actor?.user.id;
 const belongs = (a: StandardAccess) => isAdmin(a) || isMember(a);
 
 /** Members start proposals. */
-export const canPropose = (a: StandardAccess) => a.actor !== null && belongs(a);
-/** The author, while still a member, submits, reopens, withdraws and invites co-authors. */
+export const canPropose = (a: StandardAccess) => a.actor !== null && belongs(a) && verified(a);
+/** The proposal's author, while still a member. */
 export const isProposalAuthor = (a: StandardAccess, p: ProposalFacts) => a.actor !== null && actorId(a) === p.authorId && belongs(a);
-/** The author and invited co-authors, while members, edit the proposal's text and outline. */
+/** The author, while still a member, submits, reopens, withdraws and invites co-authors (the state is checked by the caller). */
+export const canActAsAuthor = (a: StandardAccess, p: ProposalFacts) => isProposalAuthor(a, p) && verified(a);
+/** The author and invited co-authors, while members. */
 export const isProposalWriter = (a: StandardAccess, p: ProposalFacts) =>
   a.actor !== null && belongs(a) && (a.actor.user.id === p.authorId || p.coAuthorIds.includes(a.actor.user.id));
-/** Editing is allowed only in `draft`: an open proposal's text is frozen while it is reviewed. */
-export const canCoEdit = (a: StandardAccess, p: ProposalFacts) => p.state === "draft" && isProposalWriter(a, p);
+/** The writers edit the proposal's text and outline, only in `draft`: an open proposal's text is frozen while it is reviewed. */
+export const canCoEdit = (a: StandardAccess, p: ProposalFacts) => p.state === "draft" && isProposalWriter(a, p) && verified(a);
 /** Editors (and admins) accept and reject. */
-export const canDecide = (a: StandardAccess) => a.actor !== null && isEditor(a);
+export const canDecide = (a: StandardAccess) => a.actor !== null && isEditor(a) && verified(a);
 
 /** Who may start a comment thread (or reply) on a target of this standard. */
 export function canComment(a: StandardAccess, kind: "section" | "proposal" | "proposal_section" | "release_section"): boolean {
-  if (!a.actor || !canRead(a)) return false;
+  if (!a.actor || !canRead(a) || !verified(a)) return false;
   if (belongs(a)) return true;
   // A comment on a published release is a public comment: any signed-in reader, while they are open.
   return kind === "release_section" && a.standard.public_comments_open;
 }
 /** The thread's author and the standard's editors resolve and reopen it. */
-export const canModerateThread = (a: StandardAccess, threadAuthorId: string) => a.actor !== null && (actorId(a) === threadAuthorId || isEditor(a));
+export const canModerateThread = (a: StandardAccess, threadAuthorId: string) => a.actor !== null && (actorId(a) === threadAuthorId || isEditor(a)) && verified(a);
 /** Editors record the disposition of public comments. */
-export const canDispose = (a: StandardAccess) => a.actor !== null && isEditor(a);
+export const canDispose = (a: StandardAccess) => a.actor !== null && isEditor(a) && verified(a);
 
 /** Rights in a proposal's room: writers while `draft`; readers are whoever may read the standard. */
 export function proposalRoomRights(a: StandardAccess, p: ProposalFacts): RoomRights {
-  return { read: canRead(a), write: canRead(a) && canCoEdit(a, p) };
+  const read = canRead(a);
+  const write = read && canCoEdit(a, p);
+  return { read, write, unverified: read && !write && a.actor !== null && canCoEdit(onceVerified({ ...a, actor: a.actor }), p) };
 }
 
 /** Throws 401/403 unless the actor may start a proposal in the standard. */
 export function assertPropose(a: StandardAccess): asserts a is ActorAccess {
   assertMember(a);
+  assertVerified(a.actor);
 }
 
 /** Throws 401/403 unless the actor is the proposal's author (and still a member). */
 export function assertProposalAuthor(a: StandardAccess, p: ProposalFacts): asserts a is ActorAccess {
+  assertSignedInReader(a);
+  if (!canActAsAuthor(a, p)) throw refusal(a, (v) => canActAsAuthor(v, p), "Only the author of this proposal can do this.");
+}
+
+/** As `assertProposalAuthor`, for what the author reads (the members they may invite): no verified address needed. */
+export function assertProposalAuthorRead(a: StandardAccess, p: ProposalFacts): asserts a is ActorAccess {
   assertSignedInReader(a);
   if (!isProposalAuthor(a, p)) throw forbidden("Only the author of this proposal can do this.");
 }
@@ -158,6 +212,7 @@ export function assertProposalAuthor(a: StandardAccess, p: ProposalFacts): asser
 export function assertProposalWriter(a: StandardAccess, p: ProposalFacts): asserts a is ActorAccess {
   assertSignedInReader(a);
   if (!isProposalWriter(a, p)) throw forbidden("Only the authors of this proposal can change it. Ask its author to invite you as a co-author.");
+  assertVerified(a.actor);
 }
 
 export function assertDecide(a: StandardAccess): asserts a is ActorAccess {
@@ -167,13 +222,15 @@ export function assertDecide(a: StandardAccess): asserts a is ActorAccess {
 /** Throws 401/403 unless the actor is a member with voting rights. */
 export function assertVote(a: StandardAccess): asserts a is ActorAccess {
   assertSignedInReader(a);
-  if (!canVote(a)) throw forbidden("Only members with voting rights can vote. Ask an admin for voting rights.");
+  if (!canVote(a)) throw refusal(a, canVote, "Only members with voting rights can vote. Ask an admin for voting rights.");
 }
 
 export function assertComment(a: StandardAccess, kind: "section" | "proposal" | "proposal_section" | "release_section"): asserts a is ActorAccess {
   assertSignedInReader(a);
   if (!canComment(a, kind)) {
-    throw forbidden(
+    throw refusal(
+      a,
+      (v) => canComment(v, kind),
       kind === "release_section"
         ? "Public comments on this standard are closed."
         : "Only members of this standard can comment here. Public comments are made on a published release.",
@@ -183,7 +240,7 @@ export function assertComment(a: StandardAccess, kind: "section" | "proposal" | 
 
 export function assertModerateThread(a: StandardAccess, threadAuthorId: string): asserts a is ActorAccess {
   assertSignedInReader(a);
-  if (!canModerateThread(a, threadAuthorId)) throw forbidden("Only the author of this thread or an editor can do this.");
+  if (!canModerateThread(a, threadAuthorId)) throw refusal(a, (v) => canModerateThread(v, threadAuthorId), "Only the author of this thread or an editor can do this.");
 }
 
 export function assertDispose(a: StandardAccess): asserts a is ActorAccess {
@@ -196,17 +253,18 @@ export function assertDispose(a: StandardAccess): asserts a is ActorAccess {
  */
 export function standardPermissions(a: StandardAccess): StandardPermissions {
   const editor = canRead(a) && a.actor !== null && isEditor(a);
-  const member = canRead(a) && canPropose(a);
+  const member = canRead(a) && a.actor !== null && belongs(a);
   const admin = isAdmin(a);
+  const writes = verified(a);
   return {
-    editSections: editor,
-    propose: member,
+    editSections: editor && writes,
+    propose: canRead(a) && canPropose(a),
     comment: canComment(a, "section"),
     commentOnReleases: canComment(a, "release_section"),
     readDraftDiff: member,
-    publish: editor,
+    publish: editor && writes,
     viewMembers: editor,
-    manageMembers: admin,
-    editSettings: admin,
+    manageMembers: admin && writes,
+    editSettings: admin && writes,
   };
 }

@@ -72,13 +72,14 @@ async function feedOf(db: Db, actor: Actor, options: FeedOptions): Promise<Activ
     action: string;
     actor_id: string | null;
     display_name: string | null;
+    affiliation: string | null;
     slug: string;
     subject_id: string;
     to_state: string | null;
     proposal_id: string | null;
     proposal_title: string | null;
   }>`
-    select a.id, a.at, a.action, a.actor_id, u.display_name, s.slug, a.subject_id, a.to_state,
+    select a.id, a.at, a.action, a.actor_id, u.display_name, u.affiliation, s.slug, a.subject_id, a.to_state,
            p.id as proposal_id, p.title as proposal_title
     from audit_log a
     join standards s on s.id = a.standard_id
@@ -104,7 +105,7 @@ async function feedOf(db: Db, actor: Actor, options: FeedOptions): Promise<Activ
     at: new Date(r.at).toISOString(),
     kind: KIND[r.action]!,
     action: r.action,
-    actor: r.actor_id ? { id: r.actor_id, displayName: r.display_name ?? "" } : null,
+    actor: r.actor_id ? { id: r.actor_id, displayName: r.display_name ?? "", affiliation: r.affiliation ?? null } : null,
     standard: r.slug,
     proposal: r.proposal_id ? { id: r.proposal_id, title: r.proposal_title ?? "" } : null,
     comment: r.action.startsWith("comment.") ? { id: r.subject_id } : null,

@@ -36,7 +36,7 @@ export async function login(ctx: DomainContext, input: LoginBody): Promise<{ use
 }
 
 /** A new session for a user who proved who they are (`via`, for the audit log). Call in a transaction. */
-export async function openSession(db: Db, userId: string, via: "password" | "oidc"): Promise<{ sessionToken: string; expiresAt: Date }> {
+export async function openSession(db: Db, userId: string, via: "password" | "oidc" | "email"): Promise<{ sessionToken: string; expiresAt: Date }> {
   const sessionToken = newSecret("cws");
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
   await db.insertInto("sessions").values({ id_hash: hashSecret(sessionToken), user_id: userId, expires_at: expiresAt }).execute();

@@ -31,6 +31,15 @@ export const invalidVersion = (version: string) =>
 export const invalidInvite = () => new DomainError("invalid_invite", "This invite link is unknown, used or expired. Ask an admin for a new one.", 400);
 /** A sign-in through the OpenID provider that cannot complete; `reason` says why, for the log (the browser is only told the code). */
 export const oidcFailed = (reason: string) => new DomainError("oidc_failed", `Signing in with the provider failed: ${reason}. Start again from the sign-in page.`, 400);
+/** A mailed link's token that is unknown, used or expired: the message says how to get a new one. */
+export const invalidToken = (purpose: "verify" | "reset") =>
+  new DomainError(
+    "invalid_token",
+    purpose === "verify"
+      ? "This verification link is unknown, used or expired. Sign in and ask for a new link, or register again with the same address."
+      : "This password reset link is unknown, used or expired. Ask for a new one on the forgot-password page.",
+    400,
+  );
 export const invalidUpdate = (message: string) => new DomainError("invalid_update", message, 400);
 export const emptyComment = () => new DomainError("empty_comment", "Write something: a comment cannot be empty.", 400);
 /** A decision or a disapproval without the reason it needs; the message says which. */
@@ -47,12 +56,21 @@ export const unauthenticated = (message = "Sign in to do this.") => new DomainEr
 export const invalidCredentials = (signedIn = false) =>
   signedIn ? new DomainError("invalid_credentials", "The current password is not right.", 403) : new DomainError("invalid_credentials", "The email or password is not right.", 401);
 export const forbidden = (message = "You do not have the right to do this. Ask an editor or an admin for access.") => new DomainError("forbidden", message, 403);
+/** A write by a user whose address is not verified yet: they may read until they verify it. */
+export const emailUnverified = (email: string) =>
+  new DomainError("email_unverified", `Verify your address: open the link we mailed to ${email}, or ask for a new one.`, 403);
+/** Self-service registration is off (`REGISTRATION` is `invite` or `closed`). */
+export const registrationClosed = (mode: "invite" | "closed") =>
+  new DomainError(
+    "registration_closed",
+    mode === "invite"
+      ? "New accounts are made by invitation here. Ask an admin for an invite link."
+      : "This site does not take new accounts. Ask an admin if you need one.",
+    403,
+  );
 /** A cookie-bearing request or websocket from a page of another site (CSRF defence). */
 export const originRefused = (message = "This request came from a page of another site and was refused. Use Codewright's own pages.") =>
   new DomainError("origin_refused", message, 403);
-
-/** Who may make an account (`REGISTRATION`) does not include this way of making one. */
-export const registrationClosed = () => new DomainError("registration_closed", "This site does not take new accounts this way. Ask an admin for an invite.", 403);
 
 // 404
 export const notFound = (what: string) => new DomainError("not_found", `No such ${what}. Check the address.`, 404);
@@ -70,11 +88,12 @@ export const commentNotOpen = () => new DomainError("comment_not_open", "This th
 export const commentNotResolved = () => new DomainError("comment_not_resolved", "This thread is open already.", 409);
 export const versionTaken = (version: string) =>
   new DomainError("version_taken", `Version ${version} of this standard is already published, and releases never change. Choose a new version.`, 409);
+export const alreadyVerified = () => new DomainError("already_verified", "Your address is verified already: there is nothing to confirm.", 409);
 export const publishConflict = () => new DomainError("publish_conflict", "Other releases of this standard were being published at the same moment. Try again.", 409);
 
 // Other 4xx: the shape of the request itself.
 export const documentTooLarge = (message: string) => new DomainError("document_too_large", message, 413);
-export const rateLimited = () => new DomainError("rate_limited", "Too many attempts. Wait a minute and try again.", 429);
+export const rateLimited = (message = "Too many attempts. Wait a minute and try again.") => new DomainError("rate_limited", message, 429);
 export const upgradeRequired = () => new DomainError("upgrade_required", "This address takes websocket connections only.", 426);
 
 // 503: the server cannot take it now; the client tries again later.

@@ -134,7 +134,7 @@ async function accountFor(db: Db, identity: ProviderIdentity, registration: Regi
     return db.updateTable("users").set({ email_verified_at: new Date() }).where("id", "=", existing.id).returningAll().executeTakeFirstOrThrow();
   }
 
-  if (registration !== "open") throw registrationClosed();
+  if (registration !== "open") throw registrationClosed(registration);
   const user = await insertUser(db, { email, displayName: displayNameOf(identity, email), passwordHash: null, emailVerified: identity.emailVerified }, null);
   await link(db, identity, user.id);
   return user;

@@ -3,7 +3,7 @@ import type { CreateStandardBody, MemberList, Membership, MembershipRole, Ok, St
 import type { Db } from "../db/database";
 import type { StandardRow } from "../db/tables/standards";
 import type { Actor } from "./auth";
-import { assertAdmin, assertEditor, assertManage, assertRead, canRead, standardAccess, standardPermissions, type StandardAccess } from "./access";
+import { assertAdmin, assertEditorRead, assertManage, assertRead, canRead, standardAccess, standardPermissions, type StandardAccess } from "./access";
 import { notFound, slugTaken } from "./errors";
 import { recordAudit } from "./audit";
 import type { DomainContext } from "./context";
@@ -118,7 +118,7 @@ export async function updateStandard(ctx: DomainContext, actor: Actor | null, sl
 /** The members of a standard, by name. Its editors (and admins) only. */
 export async function listMembers(ctx: DomainContext, actor: Actor | null, slug: string): Promise<MemberList> {
   const access = await accessToStandard(ctx.db, slug, actor);
-  assertEditor(access);
+  assertEditorRead(access);
   const rows = await ctx.db
     .selectFrom("memberships")
     .innerJoin("users", "users.id", "memberships.user_id")

@@ -4,7 +4,7 @@ import type { Db } from "../db/database";
 import type { UserRow } from "../db/tables/users";
 import { emailTaken, invalidCredentials, notFound } from "./errors";
 import { announceWithdrawn, withdrawCredentials, type Actor, type WithdrawnCredentials } from "./auth";
-import { assertAdmin, assertSignedIn } from "./access";
+import { assertAdmin, assertAdminRead, assertSignedIn } from "./access";
 import { recordAudit } from "./audit";
 import type { DomainContext } from "./context";
 
@@ -42,7 +42,7 @@ export interface NewUser {
 
 /** Every user, by name. Admins only. */
 export async function listUsers(ctx: DomainContext, actor: Actor | null): Promise<UserList> {
-  assertAdmin(actor);
+  assertAdminRead(actor);
   return { users: (await ctx.db.selectFrom("users").selectAll().orderBy("display_name").execute()).map(toUser) };
 }
 

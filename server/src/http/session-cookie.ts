@@ -1,9 +1,13 @@
 import type { FastifyReply } from "fastify";
-import type { Config } from "../config";
-import { SESSION_TTL_MS } from "../domain/auth";
 import { SESSION_COOKIE } from "../auth/credentials";
+import { SESSION_TTL_MS } from "../domain/auth";
 
-/** Hands the browser its session, the same way whichever way the user signed in. */
-export function setSessionCookie(reply: FastifyReply, config: Config, sessionToken: string): void {
-  reply.setCookie(SESSION_COOKIE, sessionToken, { path: "/", httpOnly: true, sameSite: "lax", secure: config.publicUrl.startsWith("https:"), maxAge: SESSION_TTL_MS / 1000 });
+/** Sets the session cookie of a new session: httpOnly, SameSite=Lax, Secure when the site is served over https. */
+export function setSessionCookie(reply: FastifyReply, sessionToken: string, publicUrl: string): void {
+  reply.setCookie(SESSION_COOKIE, sessionToken, { path: "/", httpOnly: true, sameSite: "lax", secure: publicUrl.startsWith("https:"), maxAge: SESSION_TTL_MS / 1000 });
+}
+
+/** Removes the session cookie (its session ended). */
+export function clearSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: "/" });
 }

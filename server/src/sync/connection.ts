@@ -5,7 +5,7 @@ import { IDENTITY_BYTES, type PresenceIdentity, type PresenceMember } from "./aw
 import type { Budgets, ConnectionBudget } from "./budget";
 import type { SyncLogger } from "./log";
 import { awarenessFrame, decodeMessage, encodeAwarenessUpdate, syncStep1Frame, type IncomingMessage } from "./protocol";
-import { CloseCode, fallingBehind, internalError, malformed, readOnly, SyncRefusal } from "./refusals";
+import { CloseCode, emailUnverified, fallingBehind, internalError, malformed, readOnly, SyncRefusal } from "./refusals";
 import type { Room } from "./room";
 
 /** What the checks before the upgrade established about a connection. */
@@ -157,7 +157,7 @@ export class Connection implements PresenceMember {
         this.#budget.chargeSync(bytes);
         if (!this.ticket.rights.write) {
           // A reader's sync step 2 normally brings nothing new; anything else is a write attempt.
-          if (this.room.carriesNews(message.update)) throw readOnly();
+          if (this.room.carriesNews(message.update)) throw this.ticket.rights.unverified ? emailUnverified() : readOnly();
           return;
         }
         if (this.room.receive(this, message.update) === "missing") {

@@ -57,6 +57,9 @@ export const malformed = (detail: string) => new SyncRefusal("malformed_message"
 export const messageTooLarge = () => new SyncRefusal("message_too_large", CloseCode.tooLarge, "The message exceeds the size limit.");
 export const documentTooLarge = () => new SyncRefusal("document_too_large", CloseCode.tooLarge, "The change would make the section larger than allowed.");
 export const readOnly = () => new SyncRefusal("read_only", CloseCode.policy, "You can read this section but not change it.");
+/** A write by a user who would have write rights once their address is verified. */
+export const emailUnverified = () =>
+  new SyncRefusal("email_unverified", CloseCode.policy, "Verify your address to edit: open the link we mailed you, then reload.");
 export const presenceSpoofed = () => new SyncRefusal("presence_spoofed", CloseCode.policy, "A client may only speak for its own presence.");
 export const tooManyPresences = () => new SyncRefusal("too_many_presences", CloseCode.policy, "Too many presence ids on one connection.");
 export const presenceTooLarge = () => new SyncRefusal("presence_too_large", CloseCode.tooLarge, "A presence state exceeds the size limit.");

@@ -87,6 +87,8 @@ export interface MatrixEntry {
    * route acts on the members-only standard: OUTSIDERS get 404, its readers without the right 403.
    */
   site?: boolean;
+  /** On a site route, the status signed-in roles that are not allowed get, when it is not 403 (409: there is nothing for them to do). */
+  signedInRefusal?: number;
 }
 
 /** A new section of the world's members-only standard, made by the admin; returns its id. */

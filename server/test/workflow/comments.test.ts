@@ -87,7 +87,7 @@ describe.each(databaseKinds)("comment threads on %s", (kind) => {
     const thread = await w.ok(w.users.contributor, "POST", "/api/comments", { target: { kind: "section", standard: w.standard.slug, section: w.sections.b.id }, body: "Log where?" });
     const replied = await w.call(w.users.voter, "POST", `/api/comments/${thread.id}/replies`, { body: "To the audit log." });
     expect(replied.status).toBe(201);
-    expect(replied.body.replies).toEqual([expect.objectContaining({ author: { id: w.users.voter.id, displayName: "Voter" }, body: "To the audit log." })]);
+    expect(replied.body.replies).toEqual([expect.objectContaining({ author: { id: w.users.voter.id, displayName: "Voter", affiliation: null }, body: "To the audit log." })]);
     const before = await snapshotTables(t.db);
     expect((await w.call(w.users.voter, "POST", `/api/comments/${thread.id}/resolve`)).status).toBe(403);
     expect((await w.call(w.users.nonMember, "POST", `/api/comments/${thread.id}/replies`, { body: "Me too" })).status).toBe(404);

@@ -43,7 +43,7 @@ describe.each(databaseKinds)("proposal lifecycle on %s", (kind) => {
       title: "Readable",
       rationale: "Because.",
       state: "draft",
-      author: { id: w.users.author.id, displayName: "Author" },
+      author: { id: w.users.author.id, displayName: "Author", affiliation: null },
       coAuthors: [],
       tally: { approve: 0, disapprove: 0, abstain: 0, passes: false, threshold: expect.closeTo(2 / 3) },
       decision: null,
@@ -55,7 +55,7 @@ describe.each(databaseKinds)("proposal lifecycle on %s", (kind) => {
       expect.objectContaining({ id: w.sections.a.id, room: `proposal.${id}.${w.sections.a.id}`, forked: false, change: "unchanged", number: "1" }),
       expect.objectContaining({ id: w.sections.b.id, change: "unchanged", number: "2" }),
     ]);
-    expect(d.timeline).toEqual([expect.objectContaining({ action: "proposal.create", toState: "draft", actor: { id: w.users.author.id, displayName: "Author" } })]);
+    expect(d.timeline).toEqual([expect.objectContaining({ action: "proposal.create", toState: "draft", actor: { id: w.users.author.id, displayName: "Author", affiliation: null } })]);
     expect((await w.ok(w.users.author, "GET", `/api/proposals/${id}`)).permissions).toMatchObject({ edit: true, submit: true, withdraw: true, inviteCoAuthors: true });
     for (const [who, user] of [["anonymous", null], ["non-member", w.users.nonMember], ["other editor", w.users.otherEditor]] as const) {
       expect((await w.call(user, "GET", `/api/proposals/${id}`)).status, who).toBe(404);
@@ -81,7 +81,7 @@ describe.each(databaseKinds)("proposal lifecycle on %s", (kind) => {
     expect(await candidates()).toEqual(["Co-author", "Contributor", "Editor", "Second voter", "Voter"]);
     await refusedFor([["contributor", w.users.contributor]], "GET", `${url}/candidates`, undefined, [403]);
     const res = await w.ok(w.users.author, "POST", url, { userId: w.users.coAuthor.id });
-    expect(res.coAuthors).toEqual([{ id: w.users.coAuthor.id, displayName: "Co-author" }]);
+    expect(res.coAuthors).toEqual([{ id: w.users.coAuthor.id, displayName: "Co-author", affiliation: null }]);
     expect(await candidates()).toEqual(["Contributor", "Editor", "Second voter", "Voter"]);
     expect((await w.ok(w.users.coAuthor, "PATCH", `/api/proposals/${id}`, { rationale: "Better reasons." })).rationale).toBe("Better reasons.");
     expect((await w.ok(w.users.coAuthor, "POST", `/api/proposals/${id}/sections/${w.sections.a.id}/fork`)).room).toBe(`proposal.${id}.${w.sections.a.id}`);

@@ -45,7 +45,7 @@ describe.each(databaseKinds)("votes and decisions on %s", (kind) => {
     const detail = await w.ok(w.users.contributor, "GET", `/api/proposals/${id}`);
     expect(detail.tally).toMatchObject({ approve: 1, disapprove: 1, abstain: 1, ratio: 0.5, passes: false });
     expect(detail.votes).toEqual(
-      expect.arrayContaining([expect.objectContaining({ user: { id: w.users.voter.id, displayName: "Voter" }, vote: "disapprove", reason: "It breaks legacy devices." })]),
+      expect.arrayContaining([expect.objectContaining({ user: { id: w.users.voter.id, displayName: "Voter", affiliation: null }, vote: "disapprove", reason: "It breaks legacy devices." })]),
     );
     expect(detail.votes).toHaveLength(3);
     expect(detail.timeline.filter((e: { action: string }) => e.action === "proposal.vote")).toHaveLength(4);

@@ -13,8 +13,11 @@ export const ProposalState = Type.Union([
 ]);
 export type ProposalState = Static<typeof ProposalState>;
 
-/** A person as other people see them. */
-export const UserRef = Type.Object({ id: Uuid, displayName: Type.String() });
+/**
+ * A person as other people see them: their name and the organisation they speak for (null for
+ * none), shown side by side wherever they propose, vote, decide or comment.
+ */
+export const UserRef = Type.Object({ id: Uuid, displayName: Type.String(), affiliation: Type.Union([Type.String(), Type.Null()]) });
 export type UserRef = Static<typeof UserRef>;
 
 export const VoteChoice = Type.Union([Type.Literal("approve"), Type.Literal("disapprove"), Type.Literal("abstain")]);

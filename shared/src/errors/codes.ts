@@ -45,6 +45,7 @@ export type ErrorCode =
   | "comment_not_open"
   | "comment_not_resolved"
   | "version_taken"
+  | "already_verified"
   | "publish_conflict"
   // Other 4xx: the shape of the request itself.
   | "body_too_large"

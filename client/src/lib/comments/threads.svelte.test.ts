@@ -6,7 +6,7 @@ import { CommentThreads } from "./threads.svelte";
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 const SECTION = "5f1d2c3b-4a59-4e2f-8c6d-7e8f9a0b1c2d";
 const PROPOSAL = "0b6a3e0e-2b39-4a8f-9a55-6d3c1f7f2c11";
-const user = { id: "00000000-0000-4000-8000-000000000001", displayName: "Ada" };
+const user = { id: "00000000-0000-4000-8000-000000000001", displayName: "Ada", affiliation: null };
 
 const thread = (id: string, over: Partial<CommentThread> = {}): CommentThread => ({
   id,

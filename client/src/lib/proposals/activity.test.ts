@@ -8,7 +8,7 @@ const item = (id: string, over: Partial<ActivityItem> = {}): ActivityItem => ({
   at: "2026-03-01T10:00:00.000Z",
   kind: "proposal",
   action: "proposal.create",
-  actor: { id: "00000000-0000-4000-8000-000000000001", displayName: "Ada" },
+  actor: { id: "00000000-0000-4000-8000-000000000001", displayName: "Ada", affiliation: null },
   standard: "code",
   proposal: { id: PROPOSAL, title: "Fuzz more" },
   comment: null,

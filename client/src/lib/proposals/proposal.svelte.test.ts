@@ -7,7 +7,7 @@ const json = (status: number, body: unknown) => new Response(JSON.stringify(body
 const ID = "0b6a3e0e-2b39-4a8f-9a55-6d3c1f7f2c11";
 const A = "5f1d2c3b-4a59-4e2f-8c6d-7e8f9a0b1c2d";
 const B = "6f1d2c3b-4a59-4e2f-8c6d-7e8f9a0b1c2e";
-const ada = { id: "00000000-0000-4000-8000-000000000001", displayName: "Ada" };
+const ada = { id: "00000000-0000-4000-8000-000000000001", displayName: "Ada", affiliation: null };
 const tally = { approve: 0, disapprove: 0, abstain: 0, ratio: null, threshold: 2 / 3, quorum: 0, quorumMet: true, passes: false };
 const section = (id: string, over: Partial<ProposalSection> = {}): ProposalSection => ({
   id,

@@ -4,7 +4,7 @@ import { describeEntry } from "./timeline";
 
 const entry = (action: string, over: Partial<TimelineEntry> = {}): TimelineEntry => ({
   at: "2026-03-01T10:00:00.000Z",
-  actor: { id: "00000000-0000-4000-8000-000000000001", displayName: "Ada" },
+  actor: { id: "00000000-0000-4000-8000-000000000001", displayName: "Ada", affiliation: null },
   action,
   fromState: null,
   toState: null,

@@ -366,7 +366,10 @@ async function threadFacts(db: Db, standardId: string, rows: readonly CommentThr
   for (const r of rows) for (const u of [r.author_id, r.resolved_by, r.disposition_by]) if (u) userIds.add(u);
   for (const r of replyRows) userIds.add(r.author_id);
   const users = new Map(
-    (await db.selectFrom("users").select(["id", "display_name"]).where("id", "in", [...userIds]).execute()).map((u) => [u.id, { id: u.id, displayName: u.display_name } satisfies UserRef]),
+    (await db.selectFrom("users").select(["id", "display_name", "affiliation"]).where("id", "in", [...userIds]).execute()).map((u) => [
+      u.id,
+      { id: u.id, displayName: u.display_name, affiliation: u.affiliation } satisfies UserRef,
+    ]),
   );
 
   // Only anchored threads read text, so only they need proposals, rooms and releases.

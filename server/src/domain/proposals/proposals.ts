@@ -5,7 +5,7 @@ import type { Db } from "../../db/database";
 import type { ProposalRow, ProposalState, VoteChoice } from "../../db/tables/proposals";
 import type { Actor } from "../auth";
 import type { DomainContext } from "../context";
-import { assertPropose, assertProposalAuthor, assertProposalWriter, assertRead, assertVote, canRead, standardAccess, type ActorAccess, type ProposalFacts, type StandardAccess } from "../access";
+import { assertPropose, assertProposalAuthor, assertProposalAuthorRead, assertProposalWriter, assertRead, assertVote, canRead, standardAccess, type ActorAccess, type ProposalFacts, type StandardAccess } from "../access";
 import { recordAudit } from "../audit";
 import { announceEvents, recordEvent } from "../events/outbox";
 import { notAMember, notFound, proposalNotDraft, proposalNotOpen, reasonRequired } from "../errors";
@@ -286,17 +286,17 @@ export async function removeCoAuthor(ctx: DomainContext, actor: Actor | null, id
  */
 export async function coAuthorCandidates(ctx: DomainContext, actor: Actor | null, id: string): Promise<{ candidates: UserRef[] }> {
   const { access, proposal, facts } = await accessToProposal(ctx.db, id, actor);
-  assertProposalAuthor(access, facts);
+  assertProposalAuthorRead(access, facts);
   const rows = await ctx.db
     .selectFrom("memberships")
     .innerJoin("users", "users.id", "memberships.user_id")
-    .select(["users.id", "users.display_name"])
+    .select(["users.id", "users.display_name", "users.affiliation"])
     .where("memberships.standard_id", "=", proposal.standard_id)
     .where("users.disabled_at", "is", null)
     .where("users.id", "not in", [facts.authorId, ...facts.coAuthorIds])
     .orderBy("users.display_name")
     .execute();
-  return { candidates: rows.map((r) => ({ id: r.id, displayName: r.display_name })) };
+  return { candidates: rows.map((r) => ({ id: r.id, displayName: r.display_name, affiliation: r.affiliation })) };
 }
 
 export interface VoteInput {
@@ -352,7 +352,7 @@ export async function listProposals(ctx: DomainContext, actor: Actor | null, slu
     .selectFrom("proposals")
     .innerJoin("users", "users.id", "proposals.author_id")
     .selectAll("proposals")
-    .select("users.display_name as author_name")
+    .select(["users.display_name as author_name", "users.affiliation as author_affiliation"])
     .where("proposals.standard_id", "=", access.standard.id);
   if (state) q = q.where("proposals.state", "=", state);
   const rows = await q.orderBy("proposals.created_at", "desc").orderBy("proposals.id").execute();
@@ -375,7 +375,7 @@ export async function listProposals(ctx: DomainContext, actor: Actor | null, slu
     standard: access.standard.slug,
     title: r.title,
     state: r.state,
-    author: { id: r.author_id, displayName: r.author_name },
+    author: { id: r.author_id, displayName: r.author_name, affiliation: r.author_affiliation },
     tally: tally(
       counts.filter((c) => c.proposal_id === r.id).map((c) => c.vote),
       settings,

@@ -12,7 +12,7 @@ import {
 import type { Db } from "../../db/database";
 import type { ProposalRow } from "../../db/tables/proposals";
 import type { StandardRow } from "../../db/tables/standards";
-import { canComment, canCoEdit, canDecide, canVote, isProposalAuthor } from "../access";
+import { canActAsAuthor, canComment, canCoEdit, canDecide, canVote } from "../access";
 import { proposalVersusBase } from "./documents";
 import type { ProposalAccess } from "./proposals";
 import { proposalRoom } from "./rooms";
@@ -27,11 +27,11 @@ export async function coAuthorsOf(db: Db, proposalId: string): Promise<UserRef[]
   const rows = await db
     .selectFrom("proposal_co_authors")
     .innerJoin("users", "users.id", "proposal_co_authors.user_id")
-    .select(["users.id", "users.display_name"])
+    .select(["users.id", "users.display_name", "users.affiliation"])
     .where("proposal_co_authors.proposal_id", "=", proposalId)
     .orderBy("proposal_co_authors.added_at")
     .execute();
-  return rows.map((r) => ({ id: r.id, displayName: r.display_name }));
+  return rows.map((r) => ({ id: r.id, displayName: r.display_name, affiliation: r.affiliation }));
 }
 
 /** The current votes of members who hold voting rights now (a member who lost them no longer counts). */
@@ -40,7 +40,7 @@ export async function countedVotes(db: Db, proposal: Pick<ProposalRow, "id" | "s
     .selectFrom("proposal_votes")
     .innerJoin("memberships", (j) => j.onRef("memberships.user_id", "=", "proposal_votes.user_id").on("memberships.standard_id", "=", proposal.standard_id))
     .innerJoin("users", "users.id", "proposal_votes.user_id")
-    .select(["proposal_votes.user_id", "proposal_votes.vote", "proposal_votes.reason", "proposal_votes.updated_at", "users.display_name"])
+    .select(["proposal_votes.user_id", "proposal_votes.vote", "proposal_votes.reason", "proposal_votes.updated_at", "users.display_name", "users.affiliation"])
     .where("proposal_votes.proposal_id", "=", proposal.id)
     .where("memberships.voting", "=", true)
     .orderBy("proposal_votes.updated_at")
@@ -57,7 +57,7 @@ export async function tallyOf(db: Db, proposal: Pick<ProposalRow, "id" | "standa
 
 export function toVote(v: Awaited<ReturnType<typeof countedVotes>>[number]): Vote {
   return {
-    user: { id: v.user_id, displayName: v.display_name },
+    user: { id: v.user_id, displayName: v.display_name, affiliation: v.affiliation },
     vote: v.vote,
     reason: v.reason,
     updatedAt: new Date(v.updated_at).toISOString(),
@@ -79,14 +79,14 @@ export async function timelineOf(db: Db, proposalId: string): Promise<TimelineEn
   const rows = await db
     .selectFrom("audit_log")
     .leftJoin("users", "users.id", "audit_log.actor_id")
-    .select(["audit_log.at", "audit_log.actor_id", "users.display_name", "audit_log.action", "audit_log.from_state", "audit_log.to_state", "audit_log.details"])
+    .select(["audit_log.at", "audit_log.actor_id", "users.display_name", "users.affiliation", "audit_log.action", "audit_log.from_state", "audit_log.to_state", "audit_log.details"])
     .where("audit_log.subject_type", "=", "proposal")
     .where("audit_log.subject_id", "=", proposalId)
     .orderBy("audit_log.id")
     .execute();
   return rows.map((r) => ({
     at: new Date(r.at).toISOString(),
-    actor: r.actor_id ? { id: r.actor_id, displayName: r.display_name ?? "" } : null,
+    actor: r.actor_id ? { id: r.actor_id, displayName: r.display_name ?? "", affiliation: r.affiliation ?? null } : null,
     action: r.action,
     fromState: r.from_state,
     toState: r.to_state,
@@ -122,20 +122,20 @@ export async function proposalSections(db: Db, found: ProposalAccess): Promise<P
 export async function proposalDetail(db: Db, found: ProposalAccess): Promise<ProposalDetail> {
   const { access, proposal, facts } = found;
   const standard = access.standard;
-  const author = await db.selectFrom("users").select(["id", "display_name"]).where("id", "=", proposal.author_id).executeTakeFirstOrThrow();
+  const author = await db.selectFrom("users").select(["id", "display_name", "affiliation"]).where("id", "=", proposal.author_id).executeTakeFirstOrThrow();
   const votes = await countedVotes(db, proposal);
   const tally = await tallyOf(db, proposal, standard);
   const decisionRow = await db
     .selectFrom("proposal_decisions")
     .innerJoin("users", "users.id", "proposal_decisions.decided_by")
     .selectAll("proposal_decisions")
-    .select("users.display_name")
+    .select(["users.display_name", "users.affiliation"])
     .where("proposal_id", "=", proposal.id)
     .executeTakeFirst();
   const decision: Decision | null = decisionRow
     ? {
         outcome: decisionRow.outcome,
-        decidedBy: { id: decisionRow.decided_by, displayName: decisionRow.display_name },
+        decidedBy: { id: decisionRow.decided_by, displayName: decisionRow.display_name, affiliation: decisionRow.affiliation },
         reason: decisionRow.reason,
         tally: decisionRow.tally as unknown as Decision["tally"],
         againstTally: decisionRow.against_tally,
@@ -145,14 +145,14 @@ export async function proposalDetail(db: Db, found: ProposalAccess): Promise<Pro
     : null;
   const mine = votes.find((v) => v.user_id === access.actor?.user.id);
   const active = proposal.state === "draft" || proposal.state === "open";
-  const isAuthor = isProposalAuthor(access, facts);
+  const isAuthor = canActAsAuthor(access, facts);
   return {
     id: proposal.id,
     standard: standard.slug,
     title: proposal.title,
     rationale: proposal.rationale,
     state: proposal.state,
-    author: { id: author.id, displayName: author.display_name },
+    author: { id: author.id, displayName: author.display_name, affiliation: author.affiliation },
     coAuthors: await coAuthorsOf(db, proposal.id),
     base: {
       createdAt: proposal.created_at.toISOString(),

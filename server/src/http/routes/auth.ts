@@ -6,8 +6,7 @@ import { responses } from "../schemas";
 import { createToken, currentUser, listTokens, login, logout, revokeToken } from "../../domain/auth";
 import { changePassword } from "../../domain/users";
 import { rateLimited } from "../../domain/errors";
-import { SESSION_COOKIE } from "../../auth/credentials";
-import { setSessionCookie } from "../session-cookie";
+import { clearSessionCookie, setSessionCookie } from "../session-cookie";
 
 export default async function authRoutes(app: App, { ctx, config }: RouteOptions) {
   const perAddressAndEmail = { max: config.limits.loginPerAddressAndEmailPerMinute, timeWindow: "1 minute" };
@@ -29,14 +28,14 @@ export default async function authRoutes(app: App, { ctx, config }: RouteOptions
     },
     async (request, reply) => {
       const { user, sessionToken } = await login(ctx, request.body);
-      setSessionCookie(reply, config, sessionToken);
+      setSessionCookie(reply, sessionToken, config.publicUrl);
       return { user };
     },
   );
 
   app.post("/api/auth/logout", { schema: { tags: ["auth"], response: responses({ 200: Ok }, 401) } }, async (request, reply) => {
     const ok = await logout(ctx, request.actor);
-    reply.clearCookie(SESSION_COOKIE, { path: "/" });
+    clearSessionCookie(reply);
     return ok;
   });
 

@@ -71,7 +71,7 @@ export default async function oidcRoutes(app: App, { ctx, config }: RouteOptions
       if (provider) reply.clearCookie(STATE_COOKIE, stateCookie);
       try {
         const { sessionToken, returnTo } = await completeOidcSignIn(ctx, provider, { callbackUrl, browserState, registration: config.registration });
-        setSessionCookie(reply, config, sessionToken);
+        setSessionCookie(reply, sessionToken, config.publicUrl);
         return reply.redirect(returnTo, 302);
       } catch (err) {
         return failed(reply, err);

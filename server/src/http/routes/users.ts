@@ -21,16 +21,16 @@ export default async function userRoutes(app: App, { ctx, config }: RouteOptions
   );
 
   app.post("/api/invites", { schema: { tags: ["admin"], body: CreateInviteBody, response: responses({ 201: InviteCreated }, 400, 401, 403) } }, async (request, reply) => {
-    const invite = await createInvite(ctx, request.actor, request.body, config.publicUrl);
+    const invite = await createInvite(ctx, request.actor, request.body, config.publicUrl, config.registration);
     reply.status(201);
     return invite;
   });
 
   app.post(
     "/api/invites/accept",
-    { config: { rateLimit: { max: 10, timeWindow: "1 minute" } }, schema: { tags: ["auth"], body: AcceptInviteBody, response: responses({ 201: UserResponse }, 400, 409, 429, 503) } },
+    { config: { rateLimit: { max: 10, timeWindow: "1 minute" } }, schema: { tags: ["auth"], body: AcceptInviteBody, response: responses({ 201: UserResponse }, 400, 403, 409, 429, 503) } },
     async (request, reply) => {
-      const created = await acceptInvite(ctx, request.body);
+      const created = await acceptInvite(ctx, request.body, config.registration);
       reply.status(201);
       return created;
     },
