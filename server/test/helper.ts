@@ -142,8 +142,14 @@ export async function sessionCookie(app: FastifyInstance, email: string, passwor
   return `cw_session=${cookie!.value}`;
 }
 
-/** A dump of every table, to prove a refused request changed nothing. */
-export async function snapshotTables(db: Kysely<Database>): Promise<string> {
+/**
+ * A dump of every table, to prove a refused request changed nothing. Given the test app, its
+ * background queues are drained first, so mail or deliveries that earlier requests queued are
+ * not sent between two snapshots.
+ */
+export async function snapshotTables(from: Kysely<Database> | TestApp): Promise<string> {
+  if ("app" in from) await from.app.background.drain();
+  const db = "app" in from ? from.db : from;
   const tables = [
     "users",
     "sessions",

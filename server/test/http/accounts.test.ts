@@ -71,12 +71,12 @@ describe.each(databaseKinds)("accounts on %s", (kind) => {
   it("lets only admins create users, with 409 on a duplicate email and nothing changed on refusal", async () => {
     const admin = await makeUser(t.db, { admin: true });
     const member = await makeUser(t.db);
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     const refused = await t.app.inject({ method: "POST", url: "/api/users", headers: member.auth, payload: { email: "new@example.org", displayName: "New" } });
     expect(refused.statusCode).toBe(403);
     const anonymous = await t.app.inject({ method: "POST", url: "/api/users", payload: { email: "new@example.org", displayName: "New" } });
     expect(anonymous.statusCode).toBe(401);
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
     const created = await t.app.inject({ method: "POST", url: "/api/users", headers: admin.auth, payload: { email: "new@example.org", displayName: "New", password: "a long enough password" } });
     expect(created.statusCode).toBe(201);
     const dup = await t.app.inject({ method: "POST", url: "/api/users", headers: admin.auth, payload: { email: "NEW@example.org", displayName: "Again" } });
@@ -125,7 +125,7 @@ describe.each(databaseKinds)("accounts on %s", (kind) => {
 
   it("gives 400 with a code for malformed JSON, prototype keys and wrong shapes, 413 for a large body", async () => {
     const admin = await makeUser(t.db, { admin: true });
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     const headers = { ...admin.auth, "content-type": "application/json" };
     const bad = await t.app.inject({ method: "POST", url: "/api/standards", headers, payload: "{not json" });
     expect(bad.statusCode).toBe(400);
@@ -138,7 +138,7 @@ describe.each(databaseKinds)("accounts on %s", (kind) => {
     const big = await t.app.inject({ method: "POST", url: "/api/standards", headers, payload: JSON.stringify({ slug: "big", title: "x".repeat(2 * 1024 * 1024) }) });
     expect(big.statusCode).toBe(413);
     expect(big.json().error.code).toBe("body_too_large");
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
   });
 
   it("serves an OpenAPI document naming every route", async () => {

@@ -44,7 +44,7 @@ describe.each(databaseKinds)("importing a standard on %s", (kind) => {
 
   it("refuses malformed Markdown with the line, and stores nothing", async () => {
     const admin = await makeUser(t.db, { admin: true });
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     const res = await t.app.inject({
       method: "POST",
       url: "/api/standards/import",
@@ -54,12 +54,12 @@ describe.each(databaseKinds)("importing a standard on %s", (kind) => {
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe("unknown_reference");
     expect(res.json().error.message).toMatch(/NOPE/);
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
   });
 
   it("refuses titles and descriptions the API would refuse, naming the line, and stores nothing", async () => {
     const admin = await makeUser(t.db, { admin: true });
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     const cases: Array<[string, number, RegExp]> = [
       [`# ${"T".repeat(100_000)}\n\n## G {#G-1}\n`, 1, /title at line 1 is longer than 300 characters/],
       ["# Invoice \u202egnp.exe\n\n## G {#G-1}\n", 1, /not allowed \(U\+202E\)/],
@@ -72,7 +72,7 @@ describe.each(databaseKinds)("importing a standard on %s", (kind) => {
       expect(res.json().error.message).toMatch(message);
       expect(res.json().error.message).toContain(`line ${line}`);
     }
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
   });
 });
 

@@ -66,12 +66,12 @@ describe.each(databaseKinds)("single sign-on through an OpenID provider on %s", 
 
   it("discovers the provider on first use, and tries again when it was down", async () => {
     op.down = true;
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     const down = await new TestBrowser().fetch(`${appUrl}/api/auth/oidc/start`);
     expect(down.status).toBe(302);
     expect(down.headers.get("location")).toBe("/login?error=oidc_unavailable");
     expect(down.headers.getSetCookie()).toEqual([]);
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
 
     op.down = false;
     const up = await new TestBrowser().fetch(`${appUrl}/api/auth/oidc/start`);
@@ -153,11 +153,11 @@ describe.each(databaseKinds)("single sign-on through an OpenID provider on %s", 
     const existing = await makeUser(t.db);
     const sub = providerUser({ email: existing.email, email_verified: false, name: "Mallory" });
     const browser = new TestBrowser();
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     const done = await complete(browser, (await throughProvider(browser, sub)).callback);
     expect(done).toEqual({ status: 302, location: "/login?error=email_taken", session: undefined });
     expect(await signedInAs(browser)).toBeNull();
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
   });
 
   it("makes an unverified account for a new identity whose address the provider did not verify", async () => {
@@ -175,11 +175,11 @@ describe.each(databaseKinds)("single sign-on through an OpenID provider on %s", 
     const { callback } = await throughProvider(browser, sub);
     const forged = new URL(callback);
     forged.searchParams.set("state", "forged-state-of-another-sign-in-0123456789");
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     const refused = await complete(browser, forged);
     expect(refused).toEqual({ status: 302, location: "/login?error=oidc_failed", session: undefined });
     expect(await signedInAs(browser)).toBeNull();
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
 
     // The state cookie went with the refusal (as a browser would have it): put it back to complete the real one.
     browser.setCookie(new URL(appUrl).host, "cw_oidc_state", callback.searchParams.get("state")!);
@@ -191,10 +191,10 @@ describe.each(databaseKinds)("single sign-on through an OpenID provider on %s", 
     const sub = providerUser({ email: `${unique("elsewhere")}@example.org`, email_verified: true });
     const { callback } = await throughProvider(new TestBrowser(), sub);
     const other = new TestBrowser();
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     expect(await complete(other, callback)).toEqual({ status: 302, location: "/login?error=oidc_failed", session: undefined });
     expect(await signedInAs(other)).toBeNull();
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
   });
 
   it("refuses a replayed callback: the flow and the code are used once", async () => {
@@ -207,11 +207,11 @@ describe.each(databaseKinds)("single sign-on through an OpenID provider on %s", 
 
     const again = new TestBrowser();
     again.setCookie(new URL(appUrl).host, "cw_oidc_state", state);
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     expect(await complete(again, callback)).toEqual({ status: 302, location: "/login?error=oidc_failed", session: undefined });
     expect(await signedInAs(again)).toBeNull();
     expect(await count("sessions")).toBe(sessions);
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
   });
 
   it("refuses a flow older than 10 minutes", async () => {
@@ -231,24 +231,24 @@ describe.each(databaseKinds)("single sign-on through an OpenID provider on %s", 
   it("refuses when the user cancels at the provider", async () => {
     const browser = new TestBrowser();
     const startUrl = `${appUrl}/api/auth/oidc/start`;
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     const interaction = await browser.followUntil(TestBrowser.location(await browser.fetch(startUrl), startUrl), (u) => u.pathname.startsWith("/interaction/"));
     const abort = new URL(`${interaction.pathname}/abort`, op.issuer);
     const callback = await browser.followUntil(TestBrowser.location(await browser.fetch(abort, { form: {} }), abort), (u) => u.href.startsWith(callbackUrl));
     expect(callback.searchParams.get("error")).toBe("access_denied");
     expect(await complete(browser, callback)).toEqual({ status: 302, location: "/login?error=oidc_failed", session: undefined });
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
   });
 
   it("refuses an identity without an email address, and a disabled account", async () => {
     const anonymous = new TestBrowser();
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     expect(await complete(anonymous, (await throughProvider(anonymous, providerUser({ name: "No Mail" }))).callback)).toEqual({
       status: 302,
       location: "/login?error=oidc_failed",
       session: undefined,
     });
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
 
     const sub = providerUser({ email: `${unique("disabled")}@example.org`, email_verified: true });
     const first = new TestBrowser();
@@ -278,13 +278,13 @@ describe.each(databaseKinds)("single sign-on through an OpenID provider on %s", 
     t.config.registration = mode;
     try {
       const refusedBrowser = new TestBrowser();
-      const snapshot = await snapshotTables(t.db);
+      const snapshot = await snapshotTables(t);
       expect(await complete(refusedBrowser, (await throughProvider(refusedBrowser, newcomer)).callback)).toEqual({
         status: 302,
         location: "/login?error=registration_closed",
         session: undefined,
       });
-      expect(await snapshotTables(t.db)).toBe(snapshot);
+      expect(await snapshotTables(t)).toBe(snapshot);
 
       for (const sub of [known, linking]) {
         const browser = new TestBrowser();

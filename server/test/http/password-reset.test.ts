@@ -24,13 +24,13 @@ describe.each(databaseKinds)("password reset on %s", (kind) => {
   it("always answers 202 pending, and mails a one-hour link only when the account exists", async () => {
     const user = await makeUser(t.db, { name: "Forgetful" });
     const known = await requestReset(user.email.toUpperCase());
-    const snapshot = await snapshotTables(t.db);
+    const snapshot = await snapshotTables(t);
     const unknown = await requestReset(`${unique("nobody")}@example.org`);
     expect(known.statusCode).toBe(202);
     expect(unknown.statusCode).toBe(202);
     expect(known.body).toBe(unknown.body);
     expect(known.json()).toEqual({ status: "pending" });
-    expect(await snapshotTables(t.db)).toBe(snapshot);
+    expect(await snapshotTables(t)).toBe(snapshot);
 
     const mail = await onlyMailTo(t.db, user.email);
     expect(mail).toMatchObject({ kind: "reset", subject: "Choose a new Codewright password" });
@@ -45,9 +45,9 @@ describe.each(databaseKinds)("password reset on %s", (kind) => {
   it("mails nothing for a disabled account", async () => {
     const user = await makeUser(t.db);
     await t.db.updateTable("users").set({ disabled_at: new Date() }).where("id", "=", user.id).execute();
-    const snapshot = await snapshotTables(t.db);
+    const snapshot = await snapshotTables(t);
     expect((await requestReset(user.email)).statusCode).toBe(202);
-    expect(await snapshotTables(t.db)).toBe(snapshot);
+    expect(await snapshotTables(t)).toBe(snapshot);
   });
 
   it("sets the password once, ending every session and API token of the user", async () => {
@@ -68,12 +68,12 @@ describe.each(databaseKinds)("password reset on %s", (kind) => {
     expect((await login(user.email, TEST_PASSWORD)).statusCode).toBe(401);
     expect((await login(user.email, NEW_PASSWORD)).statusCode).toBe(200);
 
-    const snapshot = await snapshotTables(t.db);
+    const snapshot = await snapshotTables(t);
     const again = await confirm(token, "yet another passphrase");
     expect(again.statusCode).toBe(400);
     expect(again.json().error.code).toBe("invalid_token");
     expect(again.json().error.message).toMatch(/Ask for a new one/);
-    expect(await snapshotTables(t.db)).toBe(snapshot);
+    expect(await snapshotTables(t)).toBe(snapshot);
     expect((await login(user.email, NEW_PASSWORD)).statusCode).toBe(200);
   });
 
@@ -110,7 +110,7 @@ describe.each(databaseKinds)("password reset on %s", (kind) => {
     const user = await makeUser(t.db);
     await requestReset(user.email);
     const token = await resetToken(user.email);
-    const snapshot = await snapshotTables(t.db);
+    const snapshot = await snapshotTables(t);
     const short = await confirm(token, "short");
     expect(short.statusCode).toBe(400);
     expect(short.json().error.code).toBe("invalid_request");
@@ -119,16 +119,16 @@ describe.each(databaseKinds)("password reset on %s", (kind) => {
       expect(res.statusCode, bad).toBe(400);
       expect(res.json().error.code).toBe("invalid_request");
     }
-    expect(await snapshotTables(t.db)).toBe(snapshot);
+    expect(await snapshotTables(t)).toBe(snapshot);
 
     await t.db.updateTable("user_tokens").set({ expires_at: new Date(Date.now() - 1000) }).where("token_hash", "=", hashSecret(token)).execute();
-    const expiredSnapshot = await snapshotTables(t.db);
+    const expiredSnapshot = await snapshotTables(t);
     for (const candidate of [token, "cwr_unknown"]) {
       const res = await confirm(candidate);
       expect(res.statusCode, candidate).toBe(400);
       expect(res.json().error.code).toBe("invalid_token");
     }
-    expect(await snapshotTables(t.db)).toBe(expiredSnapshot);
+    expect(await snapshotTables(t)).toBe(expiredSnapshot);
     expect((await login(user.email, TEST_PASSWORD)).statusCode).toBe(200);
 
     // A verification token does not reset a password.
@@ -140,12 +140,12 @@ describe.each(databaseKinds)("password reset on %s", (kind) => {
   });
 
   it("refuses a malformed address with 400, mailing nothing", async () => {
-    const snapshot = await snapshotTables(t.db);
+    const snapshot = await snapshotTables(t);
     for (const email of ["nope", "a@b", "<script>@example.org", "x".repeat(300) + "@example.org"]) {
       const res = await requestReset(email);
       expect(res.statusCode, email).toBe(400);
       expect(res.json().error.code).toBe("invalid_request");
     }
-    expect(await snapshotTables(t.db)).toBe(snapshot);
+    expect(await snapshotTables(t)).toBe(snapshot);
   });
 });

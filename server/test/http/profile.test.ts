@@ -20,11 +20,11 @@ describe.each(databaseKinds)("one's own profile on %s", (kind) => {
     expect(res.json().user).toMatchObject({ id: user.id, displayName: "Ada Lovelace", affiliation: "Analytical Engines Ltd" });
     expect((await t.app.inject({ method: "GET", url: "/api/me", headers: user.auth })).json().user).toMatchObject({ displayName: "Ada Lovelace", affiliation: "Analytical Engines Ltd" });
 
-    const unchanged = await snapshotTables(t.db);
+    const unchanged = await snapshotTables(t);
     const nothing = await patchMe(user.auth, {});
     expect(nothing.statusCode).toBe(200);
     expect(nothing.json().user).toMatchObject({ displayName: "Ada Lovelace", affiliation: "Analytical Engines Ltd" });
-    expect(await snapshotTables(t.db)).toBe(unchanged);
+    expect(await snapshotTables(t)).toBe(unchanged);
 
     const removed = await patchMe(user.auth, { affiliation: null });
     expect(removed.json().user).toMatchObject({ displayName: "Ada Lovelace", affiliation: null });
@@ -34,7 +34,7 @@ describe.each(databaseKinds)("one's own profile on %s", (kind) => {
 
   it("refuses the anonymous, and blank, over-long or control-laden values, storing nothing", async () => {
     const user = await makeUser(t.db, { name: "Careful" });
-    const snapshot = await snapshotTables(t.db);
+    const snapshot = await snapshotTables(t);
     expect((await patchMe({}, { affiliation: "Anyone" })).statusCode).toBe(401);
     const cases = [
       { displayName: "x".repeat(101) },
@@ -54,7 +54,7 @@ describe.each(databaseKinds)("one's own profile on %s", (kind) => {
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
       expect(res.json().error.code, JSON.stringify(payload)).toBe("invalid_request");
     }
-    expect(await snapshotTables(t.db)).toBe(snapshot);
+    expect(await snapshotTables(t)).toBe(snapshot);
   });
 
   it("shows the affiliation beside the name on proposals, votes, decisions, comments, replies and activity", async () => {

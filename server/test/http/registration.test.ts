@@ -81,13 +81,13 @@ describe.each(databaseKinds)("registration on %s", (kind) => {
     expect((await t.app.inject({ method: "GET", url: "/api/me", headers: { authorization: `Bearer ${apiToken}` } })).statusCode).toBe(401);
 
     // Single use: the same link again changes nothing and says what to do.
-    const snapshot = await snapshotTables(t.db);
+    const snapshot = await snapshotTables(t);
     const again = await verify(token);
     expect(again.statusCode).toBe(400);
     expect(again.json().error.code).toBe("invalid_token");
     expect(again.json().error.message).toMatch(/new link/);
     expect(again.cookies).toEqual([]);
-    expect(await snapshotTables(t.db)).toBe(snapshot);
+    expect(await snapshotTables(t)).toBe(snapshot);
   });
 
   it("refuses an expired or unknown verification token, storing nothing", async () => {
@@ -98,13 +98,13 @@ describe.each(databaseKinds)("registration on %s", (kind) => {
     // A reset token is not a verification token.
     await t.app.inject({ method: "POST", url: "/api/auth/password-reset", payload: { email } });
     const reset = linkToken((await mailsTo(t.db, email)).find((m) => m.kind === "reset")!, t.config.publicUrl, "reset");
-    const snapshot = await snapshotTables(t.db);
+    const snapshot = await snapshotTables(t);
     for (const candidate of [token, `${token}x`, "cwv_unknown", reset]) {
       const res = await verify(candidate);
       expect(res.statusCode, candidate).toBe(400);
       expect(res.json().error.code).toBe("invalid_token");
     }
-    expect(await snapshotTables(t.db)).toBe(snapshot);
+    expect(await snapshotTables(t)).toBe(snapshot);
     expect((await userRow(email))!.email_verified_at).toBeNull();
   });
 
@@ -158,11 +158,11 @@ describe.each(databaseKinds)("registration on %s", (kind) => {
   it("sends nothing and stores nothing for a disabled account's address, answering the same", async () => {
     const disabled = await makeUser(t.db);
     await t.db.updateTable("users").set({ disabled_at: new Date() }).where("id", "=", disabled.id).execute();
-    const snapshot = await snapshotTables(t.db);
+    const snapshot = await snapshotTables(t);
     const res = await registerAs({ email: disabled.email, displayName: "Back Again", password: PASSWORD });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ status: "pending" });
-    expect(await snapshotTables(t.db)).toBe(snapshot);
+    expect(await snapshotTables(t)).toBe(snapshot);
   });
 
   it("mails a signed-in unverified user a new link on request; earlier links stop working", async () => {
@@ -178,17 +178,17 @@ describe.each(databaseKinds)("registration on %s", (kind) => {
     expect((await verify(second!)).statusCode).toBe(200);
 
     const verified = await makeUser(t.db);
-    const snapshot = await snapshotTables(t.db);
+    const snapshot = await snapshotTables(t);
     const nothingToDo = await t.app.inject({ method: "POST", url: "/api/auth/verify/resend", headers: verified.auth });
     expect(nothingToDo.statusCode).toBe(409);
     expect(nothingToDo.json().error.code).toBe("already_verified");
     const anonymous = await t.app.inject({ method: "POST", url: "/api/auth/verify/resend" });
     expect(anonymous.statusCode).toBe(401);
-    expect(await snapshotTables(t.db)).toBe(snapshot);
+    expect(await snapshotTables(t)).toBe(snapshot);
   });
 
   it("refuses malformed addresses, over-long or control-laden names and short passwords with 400, storing and mailing nothing", async () => {
-    const snapshot = await snapshotTables(t.db);
+    const snapshot = await snapshotTables(t);
     const good = { email: newEmail(), displayName: "Fine Name", password: PASSWORD };
     const cases: Record<string, unknown>[] = [
       { ...good, email: "not-an-address" },
@@ -213,7 +213,7 @@ describe.each(databaseKinds)("registration on %s", (kind) => {
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
       expect(res.json().error.code, JSON.stringify(payload)).toBe("invalid_request");
     }
-    expect(await snapshotTables(t.db)).toBe(snapshot);
+    expect(await snapshotTables(t)).toBe(snapshot);
   });
 });
 
@@ -231,7 +231,7 @@ describe.each(databaseKinds)("registration limits on %s", (kind) => {
       const res = await t.app.inject({ method: "POST", url: "/api/auth/register", ...from, payload: { email: newEmail(), displayName: "Flood", password: PASSWORD } });
       expect(res.statusCode).toBe(202);
     }
-    const snapshot = await snapshotTables(t.db);
+    const snapshot = await snapshotTables(t);
     const refused = await t.app.inject({ method: "POST", url: "/api/auth/register", ...from, payload: { email: newEmail(), displayName: "Flood", password: PASSWORD } });
     expect(refused.statusCode).toBe(429);
     expect(refused.json().error.code).toBe("rate_limited");
@@ -240,7 +240,7 @@ describe.each(databaseKinds)("registration limits on %s", (kind) => {
     // Password reset requests draw on the same budget.
     const reset = await t.app.inject({ method: "POST", url: "/api/auth/password-reset", ...from, payload: { email: newEmail() } });
     expect(reset.statusCode).toBe(429);
-    expect(await snapshotTables(t.db)).toBe(snapshot);
+    expect(await snapshotTables(t)).toBe(snapshot);
     // Another address is not held back.
     const other = await t.app.inject({ method: "POST", url: "/api/auth/register", remoteAddress: "203.0.113.8", payload: { email: newEmail(), displayName: "Other", password: PASSWORD } });
     expect(other.statusCode).toBe(202);
@@ -252,7 +252,7 @@ describe.each(databaseKinds)("registration limits on %s", (kind) => {
     expect((await ask(1, "/api/auth/password-reset", { email: owner.email })).statusCode).toBe(202);
     expect((await ask(2, "/api/auth/register", { email: owner.email.toUpperCase(), displayName: "Again", password: PASSWORD })).statusCode).toBe(202);
     expect(await mailsTo(t.db, owner.email)).toHaveLength(2);
-    const snapshot = await snapshotTables(t.db);
+    const snapshot = await snapshotTables(t);
     const refused = await ask(3, "/api/auth/password-reset", { email: owner.email });
     expect(refused.statusCode).toBe(429);
     expect(refused.json().error.code).toBe("rate_limited");
@@ -261,7 +261,7 @@ describe.each(databaseKinds)("registration limits on %s", (kind) => {
     expect((await ask(4, "/api/auth/password-reset", { email: unknown })).statusCode).toBe(202);
     expect((await ask(5, "/api/auth/password-reset", { email: unknown })).statusCode).toBe(202);
     expect((await ask(6, "/api/auth/password-reset", { email: unknown })).statusCode).toBe(429);
-    expect(await snapshotTables(t.db)).toBe(snapshot);
+    expect(await snapshotTables(t)).toBe(snapshot);
   });
 });
 
@@ -274,12 +274,12 @@ describe.each(databaseKinds)("registration by invitation only on %s", (kind) => 
 
   it("says so in the options, refuses to register with 403 `registration_closed`, and still takes invites", async () => {
     expect((await t.app.inject({ method: "GET", url: "/api/auth/options" })).json()).toEqual({ registration: "invite", oidc: { name: "IEEE account" } });
-    const snapshot = await snapshotTables(t.db);
+    const snapshot = await snapshotTables(t);
     const res = await t.app.inject({ method: "POST", url: "/api/auth/register", payload: { email: newEmail(), displayName: "Hopeful", password: PASSWORD } });
     expect(res.statusCode).toBe(403);
     expect(res.json().error.code).toBe("registration_closed");
     expect(res.json().error.message).toMatch(/invite link/);
-    expect(await snapshotTables(t.db)).toBe(snapshot);
+    expect(await snapshotTables(t)).toBe(snapshot);
 
     const admin = await makeUser(t.db, { admin: true });
     const email = newEmail();
@@ -302,7 +302,7 @@ describe.each(databaseKinds)("closed registration on %s", (kind) => {
   it("refuses registration and invites with 403 `registration_closed`; admins still make accounts", async () => {
     expect((await t.app.inject({ method: "GET", url: "/api/auth/options" })).json()).toEqual({ registration: "closed", oidc: null });
     const admin = await makeUser(t.db, { admin: true });
-    const snapshot = await snapshotTables(t.db);
+    const snapshot = await snapshotTables(t);
     const res = await t.app.inject({ method: "POST", url: "/api/auth/register", payload: { email: newEmail(), displayName: "Hopeful", password: PASSWORD } });
     expect(res.statusCode).toBe(403);
     expect(res.json().error.code).toBe("registration_closed");
@@ -310,7 +310,7 @@ describe.each(databaseKinds)("closed registration on %s", (kind) => {
     const invite = await t.app.inject({ method: "POST", url: "/api/invites", headers: admin.auth, payload: { email: newEmail() } });
     expect(invite.statusCode).toBe(403);
     expect(invite.json().error.code).toBe("registration_closed");
-    expect(await snapshotTables(t.db)).toBe(snapshot);
+    expect(await snapshotTables(t)).toBe(snapshot);
 
     const created = await t.app.inject({ method: "POST", url: "/api/users", headers: admin.auth, payload: { email: newEmail(), displayName: "Made By Admin", password: PASSWORD } });
     expect(created.statusCode).toBe(201);

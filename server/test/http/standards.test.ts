@@ -89,18 +89,18 @@ describe.each(databaseKinds)("standards and sections on %s", (kind) => {
     await addMember(t.app, std, contributor, "contributor");
     const foreignEditor = await makeUser(t.db);
     await addMember(t.app, other, foreignEditor, "editor");
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     const body = { label: "X", title: "X" };
     expect((await t.app.inject({ method: "POST", url: `/api/standards/${std.slug}/sections`, payload: body })).statusCode).toBe(401);
     expect((await t.app.inject({ method: "POST", url: `/api/standards/${std.slug}/sections`, headers: contributor.auth, payload: body })).statusCode).toBe(403);
     expect((await t.app.inject({ method: "POST", url: `/api/standards/${std.slug}/sections`, headers: foreignEditor.auth, payload: body })).statusCode).toBe(403);
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
   });
 
   it("rejects a body that does not follow the schema", async () => {
     const std = await makeStandard(t.db);
     const editor = await editorOf(std);
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     const res = await t.app.inject({
       method: "POST",
       url: `/api/standards/${std.slug}/sections`,
@@ -109,7 +109,7 @@ describe.each(databaseKinds)("standards and sections on %s", (kind) => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe("invalid_content");
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
   });
 
   it("sets memberships as an admin only, and a duplicate slug gets 409", async () => {
@@ -134,7 +134,7 @@ describe.each(databaseKinds)("standards and sections on %s", (kind) => {
     const reader = await editorOf(closed);
     const outsider = await makeUser(t.db);
     const user = await makeUser(t.db);
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     for (const slug of [closed.slug, "no-such-standard"]) {
       for (const who of [outsider.auth, {}]) {
         const put = await t.app.inject({ method: "PUT", url: `/api/standards/${slug}/members/${user.id}`, headers: who, payload: { role: "editor" } });
@@ -148,18 +148,18 @@ describe.each(databaseKinds)("standards and sections on %s", (kind) => {
     expect(byReader.statusCode).toBe(403);
     const removeByReader = await t.app.inject({ method: "DELETE", url: `/api/standards/${closed.slug}/members/${reader.id}`, headers: reader.auth });
     expect(removeByReader.statusCode).toBe(403);
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
   });
 
   it("answers an empty change of settings with the standard unchanged", async () => {
     const admin = await makeUser(t.db, { admin: true });
     const std = await makeStandard(t.db);
     const read = await t.app.inject({ method: "GET", url: `/api/standards/${std.slug}`, headers: admin.auth });
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     const res = await t.app.inject({ method: "PATCH", url: `/api/standards/${std.slug}`, headers: admin.auth, payload: {} });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual(read.json());
     // Nothing changed, so nothing is recorded either.
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
   });
 });

@@ -48,9 +48,9 @@ describe.each(databaseKinds)("users whose address is not verified on %s", (kind)
   async function asUnverified(role: Exclude<Role, "anonymous" | "disabled">, options: InjectOptions) {
     await setVerified(w.users[role].id, false);
     try {
-      const before = await snapshotTables(t.db);
+      const before = await snapshotTables(t);
       const res = await t.app.inject({ ...options, headers: { ...(options.headers as Record<string, string>), ...w.users[role].auth } });
-      return { res, before, after: await snapshotTables(t.db) };
+      return { res, before, after: await snapshotTables(t) };
     } finally {
       await setVerified(w.users[role].id, true);
     }

@@ -149,7 +149,7 @@ describe.each(databaseKinds)("authorization matrix on %s", (kind) => {
       if (!apiRoutes(t).includes(route)) throw new Error(`${route} is in the matrix but not on the app`);
       for (const role of ROLES) {
         const options = await entry.build(w, t, role);
-        const before = await snapshotTables(t.db);
+        const before = await snapshotTables(t);
         const res = await t.app.inject({ ...options, headers: { ...(options.headers as Record<string, string>), ...w.headers(role) } });
         // The disabled user's token is revoked: a token that is not valid is a 401 on every
         // route, public ones too, so a script with a broken token learns it at once.
@@ -177,7 +177,7 @@ describe.each(databaseKinds)("authorization matrix on %s", (kind) => {
         }
         expect(res.json().error.code, what).toMatch(/^[a-z_]+$/);
         // Refusals change nothing stored (login failures excepted: they write nothing either).
-        expect(await snapshotTables(t.db), what).toBe(before);
+        expect(await snapshotTables(t), what).toBe(before);
       }
     });
   }
@@ -221,7 +221,7 @@ describe.each(databaseKinds)("authorization matrix on %s", (kind) => {
       payload: { label: unique("F"), title: "Foreign" },
     });
     const foreignId = foreign.json().id as string;
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     // An editor of the first standard names a section of the second through the first's URL.
     for (const method of ["GET", "PATCH", "DELETE"] as const) {
       const res = await t.app.inject({
@@ -234,6 +234,6 @@ describe.each(databaseKinds)("authorization matrix on %s", (kind) => {
     }
     const unknown = await t.app.inject({ method: "GET", url: `/api/standards/${w.standard.slug}/sections/${randomUUID()}`, headers: w.users.editor.auth });
     expect(unknown.statusCode).toBe(404);
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
   });
 });

@@ -197,22 +197,22 @@ describe.each(databaseKinds)("section bodies and the schema's content rules (%s)
       ["a link title", { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "x", marks: [{ type: "link", attrs: { href: "https://example.org/", title: "a\u202bb" } }] }] }] }],
     ])("refuses a section whose body holds them in %s with 400, storing nothing", async (_, content) => {
       w = await buildWorkflowWorld(t);
-      let before = await snapshotTables(t.db);
+      let before = await snapshotTables(t);
       const res = await w.call(w.users.editor, "POST", `/api/standards/${w.standard.slug}/sections`, { label: unique("B"), title: "Bidi", content });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe("invalid_content");
-      expect(await snapshotTables(t.db)).toBe(before);
+      expect(await snapshotTables(t)).toBe(before);
       const id = await w.propose();
-      before = await snapshotTables(t.db);
+      before = await snapshotTables(t);
       const added = await w.call(w.users.author, "POST", `/api/proposals/${id}/sections`, { label: unique("B"), title: "Bidi", content });
       expect(added.status).toBe(400);
       expect(added.body.error.code).toBe("invalid_content");
-      expect(await snapshotTables(t.db)).toBe(before);
+      expect(await snapshotTables(t)).toBe(before);
     });
 
     it("refuses an import whose body holds them with 400 and the line", async () => {
       const admin = await makeUser(t.db, { admin: true });
-      const before = await snapshotTables(t.db);
+      const before = await snapshotTables(t);
       const res = await t.app.inject({
         method: "POST",
         url: "/api/standards/import",
@@ -222,7 +222,7 @@ describe.each(databaseKinds)("section bodies and the schema's content rules (%s)
       expect(res.statusCode).toBe(400);
       expect(res.json().error.code).toBe("invalid_markdown");
       expect(res.json().error.message).toMatch(/bidirectional/);
-      expect(await snapshotTables(t.db)).toBe(before);
+      expect(await snapshotTables(t)).toBe(before);
     });
   });
 });

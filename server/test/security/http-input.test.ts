@@ -18,7 +18,7 @@ describe.each(databaseKinds)("hostile HTTP input on %s", (kind) => {
   afterAll(async () => t?.close());
 
   async function refused(request: InjectOptions, status: number | number[], code?: string) {
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     const res = await t.app.inject(request);
     const statuses = Array.isArray(status) ? status : [status];
     expect(statuses, res.body).toContain(res.statusCode);
@@ -26,7 +26,7 @@ describe.each(databaseKinds)("hostile HTTP input on %s", (kind) => {
     expect(body.error.code).toMatch(/^[a-z_]+$/);
     expect(body.error.message.length).toBeGreaterThan(10);
     if (code) expect(body.error.code).toBe(code);
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
   }
 
   it("refuses invalid JSON and prototype-poisoning keys", async () => {

@@ -99,7 +99,7 @@ describe.each(databaseKinds)("webhooks on %s", (kind) => {
     const other = await t.app.inject({ method: "POST", url: `/api/standards/${w.other.slug}/webhooks`, headers: w.users.otherEditor.auth, payload: { url: "http://127.0.0.1:9/other", events: ["release.published"] } });
     expect(other.statusCode).toBe(201);
     const otherId = other.json().webhook.id as string;
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     const routes = (id: string) => [
       { method: "POST" as const, url: hooksUrl(), payload: { url: "http://127.0.0.1:9/x", events: ["release.published"] } },
       { method: "GET" as const, url: hooksUrl() },
@@ -127,16 +127,16 @@ describe.each(databaseKinds)("webhooks on %s", (kind) => {
       expect(res.statusCode, `${route.method} ${route.url}`).toBe(404);
       expect(res.json().error.code).toBe("not_found");
     }
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
 
     // On a public standard, the anonymous must sign in and readers are refused.
     const open = await buildWorkflowWorld(t, { isPublic: true });
     const url = `/api/standards/${open.standard.slug}/webhooks`;
-    const openBefore = await snapshotTables(t.db);
+    const openBefore = await snapshotTables(t);
     expect((await t.app.inject({ method: "GET", url })).statusCode).toBe(401);
     expect((await t.app.inject({ method: "GET", url, headers: open.users.nonMember.auth })).statusCode).toBe(403);
     expect((await t.app.inject({ method: "POST", url, headers: open.users.contributor.auth, payload: { url: "http://127.0.0.1:9/", events: ["release.published"] } })).statusCode).toBe(403);
-    expect(await snapshotTables(t.db)).toBe(openBefore);
+    expect(await snapshotTables(t)).toBe(openBefore);
     // Admins are editors of every standard.
     const admin = await makeUser(t.db, { admin: true });
     expect((await t.app.inject({ method: "GET", url, headers: admin.auth })).statusCode).toBe(200);
@@ -144,7 +144,7 @@ describe.each(databaseKinds)("webhooks on %s", (kind) => {
   });
 
   it("refuses malformed registrations with a clear error and stores nothing", async () => {
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     for (const payload of [
       { url: "not a url", events: ["release.published"] },
       { url: "http://127.0.0.1:9/", events: [] },
@@ -162,7 +162,7 @@ describe.each(databaseKinds)("webhooks on %s", (kind) => {
       expect(res.statusCode, url).toBe(400);
       expect(res.json().error.code, url).toBe("webhook_url_not_allowed");
     }
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
   });
 
   it("delivers each subscribed event signed as Standard Webhooks says, with ids, titles and links but no comment text", async () => {
@@ -389,10 +389,10 @@ describe.each(databaseKinds)("the webhook SSRF guard on %s", (kind) => {
     "http://localhost/hook",
     "http://LOCALHOST:3000/hook",
   ])("refuses %s with 400 webhook_url_not_allowed and stores nothing", async (url) => {
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     const res = await t.app.inject({ method: "POST", url: `/api/standards/${slug}/webhooks`, headers: editor.auth, payload: { url, events: ["release.published"] } });
     expect(res.statusCode, res.body).toBe(400);
     expect(res.json().error.code).toBe("webhook_url_not_allowed");
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
   });
 });

@@ -62,7 +62,7 @@ describe.each(databaseKinds)("comment threads on %s", (kind) => {
       quote: "not here",
     };
     const id = await w.propose();
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     const bad = await w.call(w.users.contributor, "POST", "/api/comments", { target: { kind: "section", standard: w.standard.slug, section: a.id }, anchor: stray, body: "?" });
     expect([bad.status, bad.body.error.code]).toEqual([400, "invalid_anchor"]);
     const whole = await w.call(w.users.contributor, "POST", "/api/comments", { target: { kind: "proposal", standard: w.standard.slug, proposal: id }, anchor: await anchorIn(b.room, 1, 6), body: "?" });
@@ -71,7 +71,7 @@ describe.each(databaseKinds)("comment threads on %s", (kind) => {
     expect([mixed.status, mixed.body.error.code]).toEqual([400, "invalid_target"]);
     expect((await w.call(w.users.contributor, "POST", "/api/comments", { target: { kind: "section", standard: w.standard.slug, section: a.id }, body: "   " })).body.error.code).toBe("empty_comment");
     expect((await w.call(w.users.contributor, "POST", "/api/comments", { target: { kind: "section", standard: w.standard.slug, section: a.id }, body: "x".repeat(10001) })).status).toBe(400);
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
   });
 
   it("keeps bodies as plain text, exactly as written", async () => {
@@ -88,13 +88,13 @@ describe.each(databaseKinds)("comment threads on %s", (kind) => {
     const replied = await w.call(w.users.voter, "POST", `/api/comments/${thread.id}/replies`, { body: "To the audit log." });
     expect(replied.status).toBe(201);
     expect(replied.body.replies).toEqual([expect.objectContaining({ author: { id: w.users.voter.id, displayName: "Voter", affiliation: null }, body: "To the audit log." })]);
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     expect((await w.call(w.users.voter, "POST", `/api/comments/${thread.id}/resolve`)).status).toBe(403);
     expect((await w.call(w.users.nonMember, "POST", `/api/comments/${thread.id}/replies`, { body: "Me too" })).status).toBe(404);
     expect((await w.call(w.users.otherEditor, "POST", `/api/comments/${thread.id}/resolve`)).status).toBe(404);
     expect([401, 404]).toContain((await w.call(null, "POST", `/api/comments/${thread.id}/replies`, { body: "Anon" })).status);
     expect((await w.call(w.users.contributor, "POST", `/api/comments/${thread.id}/reopen`)).body.error.code).toBe("comment_not_resolved");
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
     const resolved = await w.ok(w.users.contributor, "POST", `/api/comments/${thread.id}/resolve`);
     expect(resolved).toMatchObject({ state: "resolved", resolvedBy: { id: w.users.contributor.id } });
     expect((await w.call(w.users.editor, "POST", `/api/comments/${thread.id}/resolve`)).body.error.code).toBe("comment_not_open");
@@ -139,16 +139,16 @@ describe.each(databaseKinds)("comment threads on %s", (kind) => {
 
     const url = `/api/comments/${comment.id}/disposition`;
     const disposition = { disposition: "accepted-in-principle", response: "We will define it in the next edition." };
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     expect((await pub.call(reader, "PUT", url, disposition)).status).toBe(403);
     expect((await pub.call(pub.users.contributor, "PUT", url, disposition)).status).toBe(403);
     expect((await pub.call(pub.users.otherEditor, "PUT", url, disposition)).status).toBe(403);
     expect((await pub.call(pub.users.editor, "PUT", url, { ...disposition, response: " " })).body.error.code).toBe("response_required");
     expect((await pub.call(pub.users.editor, "PUT", url, { ...disposition, disposition: "ignored" })).status).toBe(400);
     const draftThread = await pub.ok(pub.users.contributor, "POST", "/api/comments", { target: { kind: "section", standard: pub.standard.slug, section: pub.sections.b.id }, body: "Internal." });
-    const snapshot = await snapshotTables(t.db);
+    const snapshot = await snapshotTables(t);
     expect((await pub.call(pub.users.editor, "PUT", `/api/comments/${draftThread.id}/disposition`, disposition)).body.error.code).toBe("not_a_public_comment");
-    expect(await snapshotTables(t.db)).toBe(snapshot);
+    expect(await snapshotTables(t)).toBe(snapshot);
     expect(before).not.toBe(snapshot);
 
     const proposal = await pub.propose("Define validation");

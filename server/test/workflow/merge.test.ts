@@ -139,11 +139,11 @@ describe.each(databaseKinds)("merging proposals on %s", (kind) => {
     await w.ok(w.users.editor, "DELETE", `/api/standards/${w.standard.slug}/sections/${a.id}`);
     const preview = await w.ok(w.users.editor, "GET", `/api/proposals/${id}/preview`);
     expect(preview.conflicts.map((c: { reason: string }) => c.reason).sort()).toEqual(["parent_deleted"]);
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     const res = await w.call(w.users.editor, "POST", `/api/proposals/${id}/accept`, {});
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe("proposal_conflict");
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
     expect((await w.ok(w.users.editor, "GET", `/api/proposals/${id}`)).state).toBe("open");
   });
 

@@ -15,12 +15,12 @@ describe.each(databaseKinds)("proposal lifecycle on %s", (kind) => {
   /** Every caller in `refused` is refused with one of `statuses`, and nothing stored changes. */
   async function refusedFor(callers: Array<[string, TestUser | null]>, method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", url: string, payload: unknown, statuses: number[], code?: string) {
     for (const [who, user] of callers) {
-      const before = await snapshotTables(t.db);
+      const before = await snapshotTables(t);
       const res = await w.call(user, method, url, payload);
       expect(statuses, `${method} ${url} as ${who}: ${res.status} ${JSON.stringify(res.body)}`).toContain(res.status);
       expect(res.body.error.code).toMatch(/^[a-z_]+$/);
       if (code) expect(res.body.error.code, who).toBe(code);
-      expect(await snapshotTables(t.db), `${method} ${url} as ${who} changed something`).toBe(before);
+      expect(await snapshotTables(t), `${method} ${url} as ${who} changed something`).toBe(before);
     }
   }
 

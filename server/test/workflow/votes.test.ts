@@ -24,7 +24,7 @@ describe.each(databaseKinds)("votes and decisions on %s", (kind) => {
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ tally: { approve: 1, disapprove: 0, ratio: 1, passes: true }, vote: { vote: "approve", user: { id: w.users.voter.id } } });
 
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     const noReason = await vote(w.users.voter, { vote: "disapprove" });
     expect(noReason.status).toBe(400);
     expect(noReason.body.error.code).toBe("reason_required");
@@ -36,7 +36,7 @@ describe.each(databaseKinds)("votes and decisions on %s", (kind) => {
     expect((await vote(w.users.nonMember)).status).toBe(404);
     expect((await vote(w.users.otherEditor)).status).toBe(404);
     expect((await w.call(null, "PUT", `/api/proposals/${id}/vote`, { vote: "approve" })).status).toBe(404);
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
 
     const changed = await vote(w.users.voter, { vote: "disapprove", reason: "It breaks legacy devices." });
     expect(changed.body.tally).toMatchObject({ approve: 0, disapprove: 1, ratio: 0, passes: false });
@@ -55,11 +55,11 @@ describe.each(databaseKinds)("votes and decisions on %s", (kind) => {
     w = await buildWorkflowWorld(t);
     const id = await openProposal(w);
     await w.ok(w.users.voter, "PUT", `/api/proposals/${id}/vote`, { vote: "disapprove", reason: "Too broad." });
-    const before = await snapshotTables(t.db);
+    const before = await snapshotTables(t);
     const res = await w.call(w.users.editor, "POST", `/api/proposals/${id}/accept`, {});
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("reason_required");
-    expect(await snapshotTables(t.db)).toBe(before);
+    expect(await snapshotTables(t)).toBe(before);
     const accepted = await w.ok(w.users.editor, "POST", `/api/proposals/${id}/accept`, { note: "Required by the regulator regardless." });
     expect(accepted.decision).toMatchObject({
       outcome: "accepted",
