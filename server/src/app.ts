@@ -10,6 +10,8 @@ import type { DatabaseHandle } from "./db/connect";
 import { AccessEvents, type DomainContext } from "./domain/context";
 import { OutlineCache } from "./domain/outline-cache";
 import { PasswordChecks } from "./domain/passwords";
+import { systemClock, type Clock } from "./domain/clock";
+import { settleActiveCycles } from "./domain/cycles/cycles";
 import { bodyRepairs } from "./domain/section-body";
 import { errorsPlugin, frameworkErrors } from "./http/plugins/errors";
 import { authPlugin } from "./http/plugins/auth";
@@ -30,12 +32,15 @@ import releaseRoutes from "./http/routes/releases";
 import proposalRoutes from "./http/routes/proposals";
 import commentRoutes from "./http/routes/comments";
 import activityRoutes from "./http/routes/activity";
+import cycleRoutes from "./http/routes/cycles";
 
 export interface AppOptions {
   config: Config;
   database: DatabaseHandle;
   /** Log through pino; false in tests. Default true. */
   logger?: boolean;
+  /** The domain's clock; default the system's. Tests pass one they set. */
+  clock?: Clock;
 }
 
 declare module "fastify" {
@@ -85,6 +90,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     outlines: new OutlineCache(),
     passwords: new PasswordChecks({ concurrent: config.limits.concurrentPasswordChecks, queued: config.limits.queuedPasswordChecks }),
     publicUrl: config.publicUrl,
+    clock: options.clock ?? systemClock,
+    cycleEffects: {},
   };
   // A repaired body means the room holds content the schema cannot: someone should look at it.
   const stopRepairLog = bodyRepairs.listen(({ room, repairs }) => app.log.warn({ room, repairs }, "a section body did not fit the schema and was repaired when read"));
@@ -147,6 +154,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(proposalRoutes, routeOptions);
   await app.register(commentRoutes, routeOptions);
   await app.register(activityRoutes, routeOptions);
+  await app.register(cycleRoutes, routeOptions);
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(clientPlugin, { dir: config.clientDir });
@@ -155,6 +163,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const background = new Background();
   const eventHandlers: EventHandler[] = [];
   background.add(new Worker({ name: "events", pollMs: config.background.pollMs, log: app.log, step: () => dispatchEvents(ctx, eventHandlers) }));
+  // Stages open and close by the clock: each active cycle is settled now and then, as well as by every action on it.
+  background.add(new Worker({ name: "cycles", pollMs: config.background.pollMs, log: app.log, step: () => settleActiveCycles(ctx) }));
   app.decorate("background", background);
   const onQueued = ({ queue }: { queue: string }) => background.get(queue)?.wake();
   ctx.events.on("queued", onQueued);

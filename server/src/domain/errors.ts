@@ -9,6 +9,8 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly status: number,
+    /** Facts a program needs to act on it (sent as `error.details`). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = "DomainError";
@@ -28,6 +30,7 @@ export const invalidVersion = (version: string) =>
     `"${version}" is not a valid version: start with a letter or digit, then use up to 63 letters, digits, ".", "+" or "-" (e.g. 1.0.0 or 2026); "draft" is reserved.`,
     400,
   );
+export const invalidSchedule = (message: string) => new DomainError("invalid_schedule", message, 400);
 export const invalidInvite = () => new DomainError("invalid_invite", "This invite link is unknown, used or expired. Ask an admin for a new one.", 400);
 export const invalidUpdate = (message: string) => new DomainError("invalid_update", message, 400);
 export const emptyComment = () => new DomainError("empty_comment", "Write something: a comment cannot be empty.", 400);
@@ -63,6 +66,11 @@ export const commentNotOpen = () => new DomainError("comment_not_open", "This th
 export const commentNotResolved = () => new DomainError("comment_not_resolved", "This thread is open already.", 409);
 export const versionTaken = (version: string) =>
   new DomainError("version_taken", `Version ${version} of this standard is already published, and releases never change. Choose a new version.`, 409);
+export const cycleActive = () =>
+  new DomainError("cycle_active", "This standard has an active revision cycle already. Finish or cancel it before starting another.", 409);
+/** An action of a stage kind while no stage of that kind is open; the message gives the window. */
+export const stageClosed = (message: string) => new DomainError("stage_closed", message, 409);
+export const stageRequirementsUnmet = (message: string, blockers: unknown[]) => new DomainError("stage_requirements_unmet", message, 409, { blockers });
 export const publishConflict = () => new DomainError("publish_conflict", "Other releases of this standard were being published at the same moment. Try again.", 409);
 
 // Other 4xx: the shape of the request itself.

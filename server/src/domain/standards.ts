@@ -4,7 +4,8 @@ import type { Db } from "../db/database";
 import type { StandardRow } from "../db/tables/standards";
 import type { Actor } from "./auth";
 import { assertAdmin, assertEditor, assertManage, assertRead, canRead, standardAccess, standardPermissions, type StandardAccess } from "./access";
-import { notFound, slugTaken } from "./errors";
+import { invalidRequest, notFound, slugTaken } from "./errors";
+import { isTimeZone } from "./cycles/schedule";
 import { recordAudit } from "./audit";
 import type { DomainContext } from "./context";
 import { toUser } from "./users";
@@ -20,6 +21,11 @@ export function toStandard(access: StandardAccess): Standard {
     publicCommentsOpen: row.public_comments_open,
     voteThreshold: row.vote_threshold,
     voteQuorum: row.vote_quorum,
+    timeZone: row.time_zone,
+    ballotQuorum: row.ballot_quorum,
+    negativeLimit: row.negative_limit,
+    recirculationDays: row.recirculation_days,
+    interestCategories: row.interest_categories,
     permissions: standardPermissions(access),
   };
 }
@@ -104,7 +110,13 @@ export async function updateStandard(ctx: DomainContext, actor: Actor | null, sl
       public_comments_open: change.publicCommentsOpen,
       vote_threshold: change.voteThreshold,
       vote_quorum: change.voteQuorum,
+      time_zone: change.timeZone,
+      ballot_quorum: change.ballotQuorum,
+      negative_limit: change.negativeLimit,
+      recirculation_days: change.recirculationDays,
+      interest_categories: change.interestCategories === undefined ? undefined : JSON.stringify(change.interestCategories.map((c) => c.trim())),
     };
+    if (change.timeZone !== undefined && !isTimeZone(change.timeZone)) throw invalidRequest(`"${change.timeZone}" is not a time zone: give an IANA name such as Europe/Paris or America/New_York.`);
     if (Object.values(set).every((v) => v === undefined)) return { before: access.standard, after: access };
     const row = await trx.updateTable("standards").set(set).where("id", "=", access.standard.id).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, { actorId: access.actor.user.id, standardId: row.id, action: "standard.update", subjectType: "standard", subjectId: row.id, details: { ...change } });

@@ -1,0 +1,194 @@
+import { Type, type Static } from "typebox";
+import { LongText, Title, Uuid } from "./common";
+import { Tally, UserRef, VoteChoice } from "./proposals";
+
+/** The stages of a revision cycle, in the only order they may run. A cycle may leave any out but `ballot`. */
+export const STAGE_KINDS = ["input", "committee", "comment", "resolution", "ballot", "publication"] as const;
+export const StageKind = Type.Union([
+  Type.Literal("input"),
+  Type.Literal("committee"),
+  Type.Literal("comment"),
+  Type.Literal("resolution"),
+  Type.Literal("ballot"),
+  Type.Literal("publication"),
+]);
+export type StageKind = (typeof STAGE_KINDS)[number];
+
+/**
+ * `upcoming`: its window has not begun; `open`: actions of its kind are taken now; `blocked`: its
+ * window has begun but what the stage before it owes is not done (see `blockers`); `closed`: done.
+ */
+export const StageState = Type.Union([Type.Literal("upcoming"), Type.Literal("open"), Type.Literal("blocked"), Type.Literal("closed")]);
+export type StageState = Static<typeof StageState>;
+
+export const CycleState = Type.Union([Type.Literal("active"), Type.Literal("closed"), Type.Literal("cancelled")]);
+export type CycleState = Static<typeof CycleState>;
+
+const DateTime = Type.String({ format: "date-time" });
+
+export const StageWindow = Type.Object({ kind: StageKind, opensAt: DateTime, closesAt: DateTime });
+export type StageWindow = Static<typeof StageWindow>;
+
+export const CreateCycleBody = Type.Object({
+  title: Title,
+  /** The published release the cycle revises. */
+  baseVersion: Type.String({ minLength: 1, maxLength: 64 }),
+  stages: Type.Array(StageWindow, { minItems: 1, maxItems: 6 }),
+});
+export type CreateCycleBody = Static<typeof CreateCycleBody>;
+
+export const Stage = Type.Object({
+  id: Uuid,
+  kind: StageKind,
+  opensAt: DateTime,
+  closesAt: DateTime,
+  state: StageState,
+  /** When it really opened and closed (an early advance closes it before `closesAt`); null until then. */
+  openedAt: Type.Union([DateTime, Type.Null()]),
+  closedAt: Type.Union([DateTime, Type.Null()]),
+});
+export type Stage = Static<typeof Stage>;
+
+/** Something that keeps the next stage from opening, with what to open to fix it. */
+export const Blocker = Type.Object({
+  kind: Type.Union([
+    Type.Literal("input-without-action"),
+    Type.Literal("action-without-statement"),
+    Type.Literal("comment-without-disposition"),
+    Type.Literal("ballot-not-passed"),
+    Type.Literal("ballot-open"),
+  ]),
+  message: Type.String(),
+  target: Type.Object({ kind: Type.Union([Type.Literal("proposal"), Type.Literal("comment"), Type.Literal("cycle")]), id: Uuid }),
+});
+export type Blocker = Static<typeof Blocker>;
+
+/** A change of a stage's window, with its reason, as the audit log keeps it. */
+export const WindowChange = Type.Object({
+  stage: StageKind,
+  at: DateTime,
+  by: Type.Union([UserRef, Type.Null()]),
+  reason: Type.String(),
+  from: Type.Object({ opensAt: DateTime, closesAt: DateTime }),
+  to: Type.Object({ opensAt: DateTime, closesAt: DateTime }),
+});
+export type WindowChange = Static<typeof WindowChange>;
+
+export const Cycle = Type.Object({
+  id: Uuid,
+  standard: Type.String(),
+  title: Type.String(),
+  baseVersion: Type.String(),
+  state: CycleState,
+  /** The standard's IANA time zone, in which its pages show every date (always naming it). */
+  timeZone: Type.String(),
+  stages: Type.Array(Stage),
+  /** The stage open or blocked now; null before the first opens and after the cycle ends. */
+  currentStage: Type.Union([StageKind, Type.Null()]),
+  blockers: Type.Array(Blocker),
+  windowChanges: Type.Array(WindowChange),
+  /** Counts for the cycle page. */
+  counts: Type.Object({
+    inputs: Type.Integer({ minimum: 0 }),
+    inputsByAction: Type.Object({ accept: Type.Integer(), "accept-as-modified": Type.Integer(), reject: Type.Integer(), none: Type.Integer() }),
+    comments: Type.Integer({ minimum: 0 }),
+    commentsWithoutDisposition: Type.Integer({ minimum: 0 }),
+  }),
+  createdAt: DateTime,
+  endedAt: Type.Union([DateTime, Type.Null()]),
+  cancelReason: Type.Union([Type.String(), Type.Null()]),
+});
+export type Cycle = Static<typeof Cycle>;
+export const CycleResponse = Type.Object({ cycle: Cycle });
+export type CycleResponse = Static<typeof CycleResponse>;
+export const CycleList = Type.Object({ cycles: Type.Array(Cycle) });
+export type CycleList = Static<typeof CycleList>;
+
+export const UpdateStageBody = Type.Object({
+  opensAt: Type.Optional(DateTime),
+  closesAt: Type.Optional(DateTime),
+  /** Why the window moved: kept in the audit log and shown on the cycle page. */
+  reason: Type.String({ minLength: 1, maxLength: 2000 }),
+});
+export type UpdateStageBody = Static<typeof UpdateStageBody>;
+export const CancelCycleBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) });
+export type CancelCycleBody = Static<typeof CancelCycleBody>;
+
+// ---- Committee actions ----------------------------------------------------------------------
+
+export const CommitteeActionKind = Type.Union([Type.Literal("accept"), Type.Literal("accept-as-modified"), Type.Literal("reject")]);
+export type CommitteeActionKind = Static<typeof CommitteeActionKind>;
+export const CommitteeActionBody = Type.Object({ action: CommitteeActionKind, statement: LongText });
+export type CommitteeActionBody = Static<typeof CommitteeActionBody>;
+export const NamedVote = Type.Object({ user: UserRef, vote: VoteChoice, reason: Type.Union([Type.String(), Type.Null()]) });
+export type NamedVote = Static<typeof NamedVote>;
+export const CommitteeAction = Type.Object({
+  proposal: Uuid,
+  cycle: Uuid,
+  action: CommitteeActionKind,
+  statement: Type.String(),
+  tally: Tally,
+  votes: Type.Array(NamedVote),
+  actedBy: Type.Union([UserRef, Type.Null()]),
+  actedAt: DateTime,
+});
+export type CommitteeAction = Static<typeof CommitteeAction>;
+
+// ---- The ballot -----------------------------------------------------------------------------
+
+export const BallotVoteBody = Type.Object({ vote: VoteChoice, reason: Type.Optional(LongText) });
+export type BallotVoteBody = Static<typeof BallotVoteBody>;
+export const NegativeResponseBody = Type.Object({ response: LongText });
+export type NegativeResponseBody = Static<typeof NegativeResponseBody>;
+
+export const BallotTally = Type.Object({
+  approve: Type.Integer(),
+  disapprove: Type.Integer(),
+  abstain: Type.Integer(),
+  roster: Type.Integer(),
+  /** approve / (approve + disapprove); null before any. */
+  ratio: Type.Union([Type.Number(), Type.Null()]),
+  threshold: Type.Number(),
+  /** Ballots returned (abstentions included) over the roster. */
+  returned: Type.Number(),
+  quorum: Type.Number(),
+  /** disapprove / all cast; null before any. */
+  negativeShare: Type.Union([Type.Number(), Type.Null()]),
+  negativeLimit: Type.Union([Type.Number(), Type.Null()]),
+  passes: Type.Boolean(),
+});
+export type BallotTally = Static<typeof BallotTally>;
+
+export const BallotRound = Type.Object({
+  round: Type.Integer({ minimum: 1 }),
+  /** `recirculation` for every round after the first. */
+  kind: Type.Union([Type.Literal("ballot"), Type.Literal("recirculation")]),
+  opensAt: DateTime,
+  closesAt: DateTime,
+  state: Type.Union([Type.Literal("open"), Type.Literal("closed")]),
+  tally: BallotTally,
+  /** Set when the round closed: passed, and whether it was final (no unanswered negatives, no text change). */
+  result: Type.Union([Type.Object({ passed: Type.Boolean(), final: Type.Boolean(), textChanged: Type.Boolean(), unansweredNegatives: Type.Integer() }), Type.Null()]),
+  votes: Type.Array(
+    Type.Object({
+      user: UserRef,
+      vote: VoteChoice,
+      reason: Type.Union([Type.String(), Type.Null()]),
+      castAt: DateTime,
+      /** The editors' answer to a disapproval. */
+      response: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+});
+export type BallotRound = Static<typeof BallotRound>;
+
+export const Roster = Type.Object({
+  size: Type.Integer(),
+  byCategory: Type.Record(Type.String(), Type.Integer()),
+  /** Categories holding more than a third of the voting members. */
+  overRepresented: Type.Array(Type.String()),
+});
+export type Roster = Static<typeof Roster>;
+
+export const Ballot = Type.Object({ cycle: Uuid, rounds: Type.Array(BallotRound), roster: Roster });
+export type Ballot = Static<typeof Ballot>;
