@@ -35,6 +35,7 @@ export const CYCLE_MATRIX: Record<string, MatrixEntry> = {
       return { method: "POST", url: `/api/standards/${w.standard.slug}/cycles`, payload: { title: "Matrix", baseVersion: await RELEASE_BASE(t, w), stages: openSchedule() } };
     },
   },
+  "GET /api/standards/:slug/calendar.ics": { allowed: EVERY_MEMBER, build: (w) => ({ method: "GET", url: `/api/standards/${w.standard.slug}/calendar.ics` }) },
   "GET /api/standards/:slug/cycles": { allowed: EVERY_MEMBER, build: (w) => ({ method: "GET", url: `/api/standards/${w.standard.slug}/cycles` }) },
   "GET /api/cycles/:id": { allowed: EVERY_MEMBER, build: async (w, t) => ({ method: "GET", url: `/api/cycles/${(await freshCycle(t, w)).id}` }) },
   "PATCH /api/cycles/:id/stages/:stageId": {

@@ -3,6 +3,7 @@ import { CancelCycleBody, CreateCycleBody, CycleList, CycleResponse, Slug, Updat
 import type { App, RouteOptions } from "../types";
 import { responses } from "../schemas";
 import { advanceCycle, cancelCycle, createCycle, listCycles, readCycle, updateStage } from "../../domain/cycles/cycles";
+import { cycleCalendar } from "../../domain/cycles/calendar";
 
 const SlugParams = Type.Object({ slug: Slug });
 const CycleParams = Type.Object({ id: Uuid });
@@ -22,6 +23,23 @@ export default async function cycleRoutes(app: App, { ctx }: RouteOptions) {
 
   app.get("/api/standards/:slug/cycles", { schema: { tags: ["cycles"], params: SlugParams, response: responses({ 200: CycleList }, 404) } }, async (request) =>
     listCycles(ctx, request.actor, request.params.slug),
+  );
+
+  app.get(
+    "/api/standards/:slug/calendar.ics",
+    {
+      schema: {
+        tags: ["cycles"],
+        description: "An RFC 5545 calendar of every stage window of the standard's cycles.",
+        params: SlugParams,
+        response: responses({ 200: Type.String({ description: "text/calendar" }) }, 404),
+      },
+    },
+    async (request, reply) => {
+      const text = await cycleCalendar(ctx, request.actor, request.params.slug);
+      reply.type("text/calendar; charset=utf-8").header("content-disposition", `inline; filename="${request.params.slug}.ics"`);
+      return text;
+    },
   );
 
   app.get("/api/cycles/:id", { schema: { tags: ["cycles"], params: CycleParams, response: responses({ 200: CycleResponse }, 400, 404) } }, async (request) =>
