@@ -12,6 +12,7 @@ import { OutlineCache } from "./domain/outline-cache";
 import { PasswordChecks } from "./domain/passwords";
 import { systemClock, type Clock } from "./domain/clock";
 import { settleActiveCycles } from "./domain/cycles/cycles";
+import { ballotEffects } from "./domain/cycles/ballot/rounds";
 import { bodyRepairs } from "./domain/section-body";
 import { errorsPlugin, frameworkErrors } from "./http/plugins/errors";
 import { authPlugin } from "./http/plugins/auth";
@@ -33,6 +34,7 @@ import proposalRoutes from "./http/routes/proposals";
 import commentRoutes from "./http/routes/comments";
 import activityRoutes from "./http/routes/activity";
 import cycleRoutes from "./http/routes/cycles";
+import ballotRoutes from "./http/routes/ballot";
 
 export interface AppOptions {
   config: Config;
@@ -91,7 +93,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     passwords: new PasswordChecks({ concurrent: config.limits.concurrentPasswordChecks, queued: config.limits.queuedPasswordChecks }),
     publicUrl: config.publicUrl,
     clock: options.clock ?? systemClock,
-    cycleEffects: {},
+    cycleEffects: { ballot: ballotEffects },
   };
   // A repaired body means the room holds content the schema cannot: someone should look at it.
   const stopRepairLog = bodyRepairs.listen(({ room, repairs }) => app.log.warn({ room, repairs }, "a section body did not fit the schema and was repaired when read"));
@@ -155,6 +157,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(commentRoutes, routeOptions);
   await app.register(activityRoutes, routeOptions);
   await app.register(cycleRoutes, routeOptions);
+  await app.register(ballotRoutes, routeOptions);
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(clientPlugin, { dir: config.clientDir });

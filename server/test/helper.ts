@@ -175,6 +175,12 @@ export async function snapshotTables(db: Kysely<Database>): Promise<string> {
     "webhooks",
     "webhook_deliveries",
     "server_secrets",
+    "cycles",
+    "cycle_stages",
+    "committee_actions",
+    "ballot_rounds",
+    "ballot_roster",
+    "ballot_votes",
   ] as const;
   const plain = (_k: string, v: unknown) => (typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v);
   const out: Record<string, string[]> = {};

@@ -36,7 +36,7 @@ export const invalidUpdate = (message: string) => new DomainError("invalid_updat
 export const emptyComment = () => new DomainError("empty_comment", "Write something: a comment cannot be empty.", 400);
 /** A decision or a disapproval without the reason it needs; the message says which. */
 export const reasonRequired = (message: string) => new DomainError("reason_required", message, 400);
-export const responseRequired = () => new DomainError("response_required", "A disposition needs a response to the commenter.", 400);
+export const responseRequired = (message = "A disposition needs a response to the commenter.") => new DomainError("response_required", message, 400);
 export const notAMember = () => new DomainError("not_a_member", "Only members of this standard can co-author a proposal.", 400);
 export const notAPublicComment = () => new DomainError("not_a_public_comment", "Only public comments on a release get a disposition.", 400);
 
@@ -46,6 +46,8 @@ export const unauthenticated = (message = "Sign in to do this.") => new DomainEr
 export const invalidCredentials = (signedIn = false) =>
   signedIn ? new DomainError("invalid_credentials", "The current password is not right.", 403) : new DomainError("invalid_credentials", "The email or password is not right.", 401);
 export const forbidden = (message = "You do not have the right to do this. Ask an editor or an admin for access.") => new DomainError("forbidden", message, 403);
+/** An action that needs a verified email address (a ballot vote, public input) by someone who has not verified theirs. */
+export const emailUnverified = (message = "Verify your email address first: follow the link in the message we sent you.") => new DomainError("email_unverified", message, 403);
 /** A cookie-bearing request or websocket from a page of another site (CSRF defence). */
 export const originRefused = (message = "This request came from a page of another site and was refused. Use Codewright's own pages.") =>
   new DomainError("origin_refused", message, 403);
@@ -71,6 +73,9 @@ export const cycleActive = () =>
 /** An action of a stage kind while no stage of that kind is open; the message gives the window. */
 export const stageClosed = (message: string) => new DomainError("stage_closed", message, 409);
 export const stageRequirementsUnmet = (message: string, blockers: unknown[]) => new DomainError("stage_requirements_unmet", message, 409, { blockers });
+/** Publishing an edition whose cycle's last ballot round did not pass as final. */
+export const ballotNotPassed = (message = "The edition cannot be published: the last ballot round of this cycle did not pass.") =>
+  new DomainError("ballot_not_passed", message, 409);
 export const publishConflict = () => new DomainError("publish_conflict", "Other releases of this standard were being published at the same moment. Try again.", 409);
 
 // Other 4xx: the shape of the request itself.

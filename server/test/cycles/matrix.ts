@@ -12,14 +12,19 @@ export function openSchedule(now = Date.now()) {
   ];
 }
 
+/** A schedule whose ballot is open now: its first round opens as the cycle is made. */
+export function ballotSchedule(now = Date.now()) {
+  return [{ kind: "ballot", opensAt: new Date(now - HOUR).toISOString(), closesAt: new Date(now + HOUR).toISOString() }];
+}
+
 /** A fresh active cycle of the world's standard (any earlier one is cancelled in the database first). */
-async function freshCycle(t: TestApp, w: World): Promise<{ id: string; stageId: string }> {
+async function freshCycle(t: TestApp, w: World, stages = openSchedule()): Promise<{ id: string; stageId: string }> {
   await t.db.updateTable("cycles").set({ state: "cancelled", ended_at: new Date(), cancel_reason: "matrix" }).where("state", "=", "active").execute();
   const res = await t.app.inject({
     method: "POST",
     url: `/api/standards/${w.standard.slug}/cycles`,
     headers: w.users.admin.auth,
-    payload: { title: "Matrix cycle", baseVersion: await RELEASE_BASE(t, w), stages: openSchedule() },
+    payload: { title: "Matrix cycle", baseVersion: await RELEASE_BASE(t, w), stages },
   });
   if (res.statusCode !== 201) throw new Error(`creating a cycle for the matrix failed: ${res.statusCode} ${res.body}`);
   const cycle = res.json().cycle;
@@ -50,4 +55,19 @@ export const CYCLE_MATRIX: Record<string, MatrixEntry> = {
     build: async (w, t) => ({ method: "POST", url: `/api/cycles/${(await freshCycle(t, w)).id}/cancel`, payload: { reason: "matrix" } }),
   },
   "POST /api/cycles/:id/advance": { allowed: EDITORS, build: async (w, t) => ({ method: "POST", url: `/api/cycles/${(await freshCycle(t, w)).id}/advance` }) },
+  "GET /api/cycles/:id/ballot": { allowed: EVERY_MEMBER, build: async (w, t) => ({ method: "GET", url: `/api/cycles/${(await freshCycle(t, w, ballotSchedule())).id}/ballot` }) },
+  // Voters on the roster frozen when the round opened: the world's voting members (its disabled editor is left out).
+  "PUT /api/cycles/:id/ballot": {
+    allowed: ["voter", "editor"],
+    build: async (w, t) => ({ method: "PUT", url: `/api/cycles/${(await freshCycle(t, w, ballotSchedule())).id}/ballot`, payload: { vote: "approve" } }),
+  },
+  "PUT /api/cycles/:id/ballot/negatives/:userId": {
+    allowed: EDITORS,
+    build: async (w, t) => {
+      const { id } = await freshCycle(t, w, ballotSchedule());
+      const res = await t.app.inject({ method: "PUT", url: `/api/cycles/${id}/ballot`, headers: w.users.voter.auth, payload: { vote: "disapprove", reason: "matrix" } });
+      if (res.statusCode !== 200) throw new Error(`a disapproval for the matrix failed: ${res.statusCode} ${res.body}`);
+      return { method: "PUT", url: `/api/cycles/${id}/ballot/negatives/${w.users.voter.id}`, payload: { response: "matrix" } };
+    },
+  },
 };

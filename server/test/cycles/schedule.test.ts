@@ -124,7 +124,7 @@ describe.each(databaseKinds)("revision cycles and their schedule on %s", (kind) 
       .execute();
     const opened = (await w.ok(null, "GET", `/api/cycles/${cycle.id}`)).cycle;
     expect(opened.stages.map((s: { state: string }) => s.state)).toEqual(["closed", "closed", "open"]);
-    expect(opened.blockers).toEqual([{ kind: "ballot-open", message: "The ballot has not opened yet.", target: { kind: "cycle", id: cycle.id } }]);
+    expect(opened.blockers).toEqual([{ kind: "ballot-open", message: "Ballot round 1 is still open.", target: { kind: "cycle", id: cycle.id } }]);
   });
 
   it("closes the open stage early once, however many editors advance at once", async () => {

@@ -159,36 +159,67 @@ export const BallotTally = Type.Object({
 });
 export type BallotTally = Static<typeof BallotTally>;
 
+/** How a closed round ended. `final` only when it passed with every negative answered and no change of the draft's text during it. */
+export const BallotResult = Type.Object({
+  passed: Type.Boolean(),
+  final: Type.Boolean(),
+  /** The draft's text changed between the round's opening and its close. */
+  textChanged: Type.Boolean(),
+  /** Disapprovals with no response from the editors when the round closed. */
+  unansweredNegatives: Type.Integer(),
+});
+export type BallotResult = Static<typeof BallotResult>;
+
+/** A vote on the round, with the voter's name and affiliation, and the editors' response to a disapproval. */
+export const BallotVote = Type.Object({
+  user: UserRef,
+  affiliation: Type.Union([Type.String(), Type.Null()]),
+  /** The voter's interest category when the roster was frozen. */
+  interestCategory: Type.Union([Type.String(), Type.Null()]),
+  vote: VoteChoice,
+  reason: Type.Union([Type.String(), Type.Null()]),
+  castAt: DateTime,
+  /** The editors' answer to a disapproval; null until they give one (and for other votes). */
+  response: Type.Union([Type.String(), Type.Null()]),
+  respondedAt: Type.Union([DateTime, Type.Null()]),
+});
+export type BallotVote = Static<typeof BallotVote>;
+
 export const BallotRound = Type.Object({
   round: Type.Integer({ minimum: 1 }),
   /** `recirculation` for every round after the first. */
   kind: Type.Union([Type.Literal("ballot"), Type.Literal("recirculation")]),
   opensAt: DateTime,
   closesAt: DateTime,
+  /** A round of a cancelled cycle that never closed shows as closed, with no result. */
   state: Type.Union([Type.Literal("open"), Type.Literal("closed")]),
+  /** Live while the round is open; as it stood when it closed afterwards. */
   tally: BallotTally,
-  /** Set when the round closed: passed, and whether it was final (no unanswered negatives, no text change). */
-  result: Type.Union([Type.Object({ passed: Type.Boolean(), final: Type.Boolean(), textChanged: Type.Boolean(), unansweredNegatives: Type.Integer() }), Type.Null()]),
-  votes: Type.Array(
-    Type.Object({
-      user: UserRef,
-      vote: VoteChoice,
-      reason: Type.Union([Type.String(), Type.Null()]),
-      castAt: DateTime,
-      /** The editors' answer to a disapproval. */
-      response: Type.Union([Type.String(), Type.Null()]),
-    }),
-  ),
+  /** Set when the round closed. */
+  result: Type.Union([BallotResult, Type.Null()]),
+  /** Every vote, in the order of the voters' names. A recirculation starts with the previous round's votes. */
+  votes: Type.Array(BallotVote),
 });
 export type BallotRound = Static<typeof BallotRound>;
 
 export const Roster = Type.Object({
+  /** Voters on the roster: frozen with the first round; before it opens, the voting members now. */
   size: Type.Integer(),
+  /** Voters per interest category, every category of the standard included (0 when none). */
   byCategory: Type.Record(Type.String(), Type.Integer()),
-  /** Categories holding more than a third of the voting members. */
+  /** Voters with no interest category. */
+  uncategorized: Type.Integer(),
+  /** Categories holding more than a third of the voters. */
   overRepresented: Type.Array(Type.String()),
 });
 export type Roster = Static<typeof Roster>;
 
-export const Ballot = Type.Object({ cycle: Uuid, rounds: Type.Array(BallotRound), roster: Roster });
+export const Ballot = Type.Object({
+  cycle: Uuid,
+  /** The standard's IANA time zone, in which pages show the rounds' windows. */
+  timeZone: Type.String(),
+  /** Rounds oldest first; the last is the open one while the ballot runs. */
+  rounds: Type.Array(BallotRound),
+  roster: Roster,
+});
 export type Ballot = Static<typeof Ballot>;
