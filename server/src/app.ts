@@ -10,6 +10,9 @@ import type { DatabaseHandle } from "./db/connect";
 import { AccessEvents, type DomainContext } from "./domain/context";
 import { OutlineCache } from "./domain/outline-cache";
 import { PasswordChecks } from "./domain/passwords";
+import { systemClock, type Clock } from "./domain/clock";
+import { settleActiveCycles } from "./domain/cycles/cycles";
+import { ballotEffects } from "./domain/cycles/ballot/rounds";
 import { bodyRepairs } from "./domain/section-body";
 import { errorsPlugin, frameworkErrors } from "./http/plugins/errors";
 import { authPlugin } from "./http/plugins/auth";
@@ -38,12 +41,16 @@ import proposalRoutes from "./http/routes/proposals";
 import commentRoutes from "./http/routes/comments";
 import activityRoutes from "./http/routes/activity";
 import webhookRoutes from "./http/routes/webhooks";
+import cycleRoutes from "./http/routes/cycles";
+import ballotRoutes from "./http/routes/ballot";
 
 export interface AppOptions {
   config: Config;
   database: DatabaseHandle;
   /** Log through pino; false in tests. Default true. */
   logger?: boolean;
+  /** The domain's clock; default the system's. Tests pass one they set. */
+  clock?: Clock;
 }
 
 declare module "fastify" {
@@ -93,6 +100,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     outlines: new OutlineCache(),
     passwords: new PasswordChecks({ concurrent: config.limits.concurrentPasswordChecks, queued: config.limits.queuedPasswordChecks }),
     publicUrl: config.publicUrl,
+    clock: options.clock ?? systemClock,
+    cycleEffects: { ballot: ballotEffects },
   };
   // A repaired body means the room holds content the schema cannot: someone should look at it.
   const stopRepairLog = bodyRepairs.listen(({ room, repairs }) => app.log.warn({ room, repairs }, "a section body did not fit the schema and was repaired when read"));
@@ -158,6 +167,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(commentRoutes, routeOptions);
   await app.register(activityRoutes, routeOptions);
   await app.register(webhookRoutes, routeOptions);
+  await app.register(cycleRoutes, routeOptions);
+  await app.register(ballotRoutes, routeOptions);
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(clientPlugin, { dir: config.clientDir });
@@ -182,6 +193,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const mailTransport = createMailTransport(config.mail);
   background.add(mailWorker(ctx, mailTransport, { pollMs: config.background.pollMs, log: app.log }));
   background.add(webhookWorker(ctx, { allowPrivate: config.webhooks.allowPrivate, timeoutMs: DEFAULT_TIMEOUT_MS, pollMs: config.background.pollMs, log: app.log }));
+  // Stages open and close by the clock: each active cycle is settled now and then, as well as by every action on it.
+  background.add(new Worker({ name: "cycles", pollMs: config.background.pollMs, log: app.log, step: () => settleActiveCycles(ctx) }));
   app.decorate("background", background);
   const onQueued = ({ queue }: { queue: string }) => background.get(queue)?.wake();
   ctx.events.on("queued", onQueued);

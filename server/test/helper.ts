@@ -88,11 +88,25 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** A clock a test sets: deadlines are judged by it, so windows' edges can be tested to the millisecond. */
+export class TestClock {
+  constructor(private at = Date.now()) {}
+  now(): Date {
+    return new Date(this.at);
+  }
+  set(at: Date | number): void {
+    this.at = typeof at === "number" ? at : at.getTime();
+  }
+  advance(ms: number): void {
+    this.at += ms;
+  }
+}
+
 /** Builds the app on a fresh database; call `close` after the file's tests. */
-export async function startTestApp(kind: DatabaseKind, overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function startTestApp(kind: DatabaseKind, overrides: Partial<Config> = {}, options: { clock?: TestClock } = {}): Promise<TestApp> {
   const database = await freshDatabase(kind);
   const config = testConfig(overrides);
-  const app = await buildApp({ config, database, logger: false });
+  const app = await buildApp({ config, database, logger: false, clock: options.clock });
   await app.ready();
   return {
     app,
@@ -180,6 +194,12 @@ export async function snapshotTables(from: Kysely<Database> | TestApp): Promise<
     "webhooks",
     "webhook_deliveries",
     "server_secrets",
+    "cycles",
+    "cycle_stages",
+    "committee_actions",
+    "ballot_rounds",
+    "ballot_roster",
+    "ballot_votes",
   ] as const;
   const plain = (_k: string, v: unknown) => (typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v);
   const out: Record<string, string[]> = {};

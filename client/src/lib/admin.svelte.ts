@@ -92,7 +92,7 @@ export class MemberRoster {
       await this.load();
       return;
     }
-    const member: Member = { user, role: membership.role, voting: membership.voting };
+    const member: Member = { user, role: membership.role, voting: membership.voting, interestCategory: membership.interestCategory };
     const others = this.members.filter((m) => m.user.id !== userId);
     this.members = [...others, member].sort((a, b) => byName(a.user, b.user));
   }

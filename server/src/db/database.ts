@@ -14,6 +14,7 @@ import type {
   ProposalVotesTable,
 } from "./tables/proposals";
 import type { CommentRepliesTable, CommentThreadsTable } from "./tables/comments";
+import type { BallotRosterTable, BallotRoundsTable, BallotVotesTable, CommitteeActionsTable, CycleStagesTable, CyclesTable } from "./tables/cycles";
 
 /** Every table the application reads or writes, composed from the per-feature table types. */
 export interface Database {
@@ -51,6 +52,12 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   server_secrets: ServerSecretsTable;
+  cycles: CyclesTable;
+  cycle_stages: CycleStagesTable;
+  committee_actions: CommitteeActionsTable;
+  ballot_rounds: BallotRoundsTable;
+  ballot_roster: BallotRosterTable;
+  ballot_votes: BallotVotesTable;
 }
 
 /** A connection or a transaction: repository functions accept either. */

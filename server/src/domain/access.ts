@@ -247,6 +247,28 @@ export function assertDispose(a: StandardAccess): asserts a is ActorAccess {
   assertEditor(a);
 }
 
+// ---------------------------------------------------------------------------------------------
+// The ballot on a cycle's whole draft.
+
+/**
+ * Who votes on a ballot: those on its roster, frozen from the voting members when the ballot
+ * opened (whatever their membership since), while they may read the standard, with a verified
+ * email address.
+ */
+export const canCastBallot = (a: StandardAccess, onRoster: boolean) => a.actor !== null && canRead(a) && onRoster && a.actor.user.email_verified_at !== null;
+
+/** Throws 404 for those who may not read the standard, 401 for the anonymous, 403 unless the actor may vote on the ballot. */
+export function assertCastBallot(a: StandardAccess, onRoster: boolean): asserts a is ActorAccess {
+  assertSignedInReader(a);
+  if (!onRoster) throw forbidden("Only the voting members on this ballot's roster can vote: the roster was frozen when the ballot opened.");
+  if (!canCastBallot(a, onRoster)) throw emailUnverified(a.actor.user.email);
+}
+
+/** Editors (and admins) answer the disapprovals of a ballot. */
+export function assertRespondToNegative(a: StandardAccess): asserts a is ActorAccess {
+  assertEditor(a);
+}
+
 /**
  * What the actor may do in the standard, from the rules above, for clients to show the right
  * actions (see `StandardPermissions`). Each flag is exactly the check its action makes.

@@ -3,6 +3,8 @@ import type { Kysely } from "kysely";
 import type { Database } from "../db/database";
 import type { OutlineCache } from "./outline-cache";
 import type { PasswordChecks } from "./passwords";
+import type { Clock } from "./clock";
+import type { CycleEffects } from "./cycles/settle";
 
 /** Changes to who may do what; the sync layer closes affected connections when it hears one. */
 export interface AccessEventMap {
@@ -39,4 +41,8 @@ export interface DomainContext {
   passwords: PasswordChecks;
   /** The address people use (`PUBLIC_URL`, no trailing slash): links in mail, feeds and webhooks start with it. */
   publicUrl: string;
+  /** The time deadlines are judged by; tests set it. */
+  clock: Clock;
+  /** What opening and closing each kind of cycle stage does (publishing a first draft, opening a ballot round). */
+  cycleEffects: CycleEffects;
 }

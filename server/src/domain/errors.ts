@@ -9,6 +9,8 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly status: number,
+    /** Facts a program needs to act on it (sent as `error.details`). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = "DomainError";
@@ -28,6 +30,7 @@ export const invalidVersion = (version: string) =>
     `"${version}" is not a valid version: start with a letter or digit, then use up to 63 letters, digits, ".", "+" or "-" (e.g. 1.0.0 or 2026); "draft" is reserved.`,
     400,
   );
+export const invalidSchedule = (message: string) => new DomainError("invalid_schedule", message, 400);
 export const invalidInvite = () => new DomainError("invalid_invite", "This invite link is unknown, used or expired. Ask an admin for a new one.", 400);
 /** A sign-in through the OpenID provider that cannot complete; `reason` says why, for the log (the browser is only told the code). */
 export const oidcFailed = (reason: string) => new DomainError("oidc_failed", `Signing in with the provider failed: ${reason}. Start again from the sign-in page.`, 400);
@@ -44,7 +47,7 @@ export const invalidUpdate = (message: string) => new DomainError("invalid_updat
 export const emptyComment = () => new DomainError("empty_comment", "Write something: a comment cannot be empty.", 400);
 /** A decision or a disapproval without the reason it needs; the message says which. */
 export const reasonRequired = (message: string) => new DomainError("reason_required", message, 400);
-export const responseRequired = () => new DomainError("response_required", "A disposition needs a response to the commenter.", 400);
+export const responseRequired = (message = "A disposition needs a response to the commenter.") => new DomainError("response_required", message, 400);
 export const notAMember = () => new DomainError("not_a_member", "Only members of this standard can co-author a proposal.", 400);
 export const notAPublicComment = () => new DomainError("not_a_public_comment", "Only public comments on a release get a disposition.", 400);
 /** A webhook address that is not http(s), cannot be resolved, or points inside a private network; the message says which. */
@@ -89,6 +92,14 @@ export const commentNotResolved = () => new DomainError("comment_not_resolved", 
 export const versionTaken = (version: string) =>
   new DomainError("version_taken", `Version ${version} of this standard is already published, and releases never change. Choose a new version.`, 409);
 export const alreadyVerified = () => new DomainError("already_verified", "Your address is verified already: there is nothing to confirm.", 409);
+export const cycleActive = () =>
+  new DomainError("cycle_active", "This standard has an active revision cycle already. Finish or cancel it before starting another.", 409);
+/** An action of a stage kind while no stage of that kind is open; the message gives the window. */
+export const stageClosed = (message: string) => new DomainError("stage_closed", message, 409);
+export const stageRequirementsUnmet = (message: string, blockers: unknown[]) => new DomainError("stage_requirements_unmet", message, 409, { blockers });
+/** Publishing an edition whose cycle's last ballot round did not pass as final. */
+export const ballotNotPassed = (message = "The edition cannot be published: the last ballot round of this cycle did not pass.") =>
+  new DomainError("ballot_not_passed", message, 409);
 export const publishConflict = () => new DomainError("publish_conflict", "Other releases of this standard were being published at the same moment. Try again.", 409);
 
 // Other 4xx: the shape of the request itself.

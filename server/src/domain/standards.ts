@@ -3,8 +3,9 @@ import type { CreateStandardBody, MemberList, Membership, MembershipRole, Ok, St
 import type { Db } from "../db/database";
 import type { StandardRow } from "../db/tables/standards";
 import type { Actor } from "./auth";
-import { assertAdmin, assertEditorRead, assertManage, assertRead, canRead, standardAccess, standardPermissions, type StandardAccess } from "./access";
-import { notFound, slugTaken } from "./errors";
+import { assertAdmin, assertEditor, assertEditorRead, assertManage, assertRead, canRead, standardAccess, standardPermissions, type StandardAccess } from "./access";
+import { invalidRequest, notFound, slugTaken } from "./errors";
+import { isTimeZone } from "./cycles/schedule";
 import { recordAudit } from "./audit";
 import type { DomainContext } from "./context";
 import { toUser } from "./users";
@@ -20,6 +21,11 @@ export function toStandard(access: StandardAccess): Standard {
     publicCommentsOpen: row.public_comments_open,
     voteThreshold: row.vote_threshold,
     voteQuorum: row.vote_quorum,
+    timeZone: row.time_zone,
+    ballotQuorum: row.ballot_quorum,
+    negativeLimit: row.negative_limit,
+    recirculationDays: row.recirculation_days,
+    interestCategories: row.interest_categories,
     permissions: standardPermissions(access),
   };
 }
@@ -104,7 +110,13 @@ export async function updateStandard(ctx: DomainContext, actor: Actor | null, sl
       public_comments_open: change.publicCommentsOpen,
       vote_threshold: change.voteThreshold,
       vote_quorum: change.voteQuorum,
+      time_zone: change.timeZone,
+      ballot_quorum: change.ballotQuorum,
+      negative_limit: change.negativeLimit,
+      recirculation_days: change.recirculationDays,
+      interest_categories: change.interestCategories === undefined ? undefined : JSON.stringify(change.interestCategories.map((c) => c.trim())),
     };
+    if (change.timeZone !== undefined && !isTimeZone(change.timeZone)) throw invalidRequest(`"${change.timeZone}" is not a time zone: give an IANA name such as Europe/Paris or America/New_York.`);
     if (Object.values(set).every((v) => v === undefined)) return { before: access.standard, after: access };
     const row = await trx.updateTable("standards").set(set).where("id", "=", access.standard.id).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, { actorId: access.actor.user.id, standardId: row.id, action: "standard.update", subjectType: "standard", subjectId: row.id, details: { ...change } });
@@ -123,22 +135,25 @@ export async function listMembers(ctx: DomainContext, actor: Actor | null, slug:
     .selectFrom("memberships")
     .innerJoin("users", "users.id", "memberships.user_id")
     .selectAll("users")
-    .select(["memberships.role", "memberships.voting"])
+    .select(["memberships.role", "memberships.voting", "memberships.interest_category"])
     .where("memberships.standard_id", "=", access.standard.id)
     .orderBy("users.display_name")
     .execute();
-  return { members: rows.map((r) => ({ user: toUser(r), role: r.role, voting: r.voting })) };
+  return { members: rows.map((r) => ({ user: toUser(r), role: r.role, voting: r.voting, interestCategory: r.interest_category })) };
 }
 
 export interface MembershipInput {
   role: MembershipRole;
   /** Default: unchanged, or false for a new member. */
   voting?: boolean;
+  /** One of the standard's interest categories, or null for none. Default: unchanged, or none for a new member. */
+  interestCategory?: string | null;
 }
 
 /**
  * Sets (creates or changes) a user's membership, by an admin. Throws 404 for an unknown standard
- * (or one hidden from the actor) or user, then 401/403.
+ * (or one hidden from the actor) or user, then 401/403; 400 `invalid_request` for an interest
+ * category the standard does not define.
  */
 export async function setMembership(ctx: DomainContext, actor: Actor | null, slug: string, userId: string, input: MembershipInput): Promise<Membership> {
   const membership = await ctx.db.transaction().execute(async (trx) => {
@@ -165,10 +180,11 @@ async function writeMembership(trx: Db, standard: StandardRow, userId: string, i
   if (!user) throw notFound("user");
   const before = await trx.selectFrom("memberships").selectAll().where("standard_id", "=", standard.id).where("user_id", "=", userId).executeTakeFirst();
   const voting = input.voting ?? before?.voting ?? false;
+  const interestCategory = input.interestCategory === undefined ? (before?.interest_category ?? null) : checkInterestCategory(standard, input.interestCategory);
   const saved = await trx
     .insertInto("memberships")
-    .values({ standard_id: standard.id, user_id: userId, role: input.role, voting, updated_at: new Date() })
-    .onConflict((oc) => oc.columns(["standard_id", "user_id"]).doUpdateSet({ role: input.role, voting, updated_at: new Date() }))
+    .values({ standard_id: standard.id, user_id: userId, role: input.role, voting, interest_category: interestCategory, updated_at: new Date() })
+    .onConflict((oc) => oc.columns(["standard_id", "user_id"]).doUpdateSet({ role: input.role, voting, interest_category: interestCategory, updated_at: new Date() }))
     .returningAll()
     .executeTakeFirstOrThrow();
   await recordAudit(trx, {
@@ -179,9 +195,19 @@ async function writeMembership(trx: Db, standard: StandardRow, userId: string, i
     subjectId: `${standard.id}:${userId}`,
     fromState: before ? `${before.role}${before.voting ? "+voting" : ""}` : null,
     toState: `${saved.role}${saved.voting ? "+voting" : ""}`,
+    details: before?.interest_category === saved.interest_category ? {} : { interestCategory: { from: before?.interest_category ?? null, to: saved.interest_category } },
   });
-  const view: Membership = { standard: standard.slug, userId: saved.user_id, role: saved.role, voting: saved.voting };
+  const view: Membership = { standard: standard.slug, userId: saved.user_id, role: saved.role, voting: saved.voting, interestCategory: saved.interest_category };
   return { standardId: standard.id, view };
+}
+
+/** An interest category as stored: one of the standard's (matched exactly), or null. Throws 400 `invalid_request`. */
+function checkInterestCategory(standard: StandardRow, category: string | null): string | null {
+  if (category === null) return null;
+  const known = standard.interest_categories;
+  if (known.includes(category)) return category;
+  if (known.length === 0) throw invalidRequest("This standard defines no interest categories yet: an admin adds them in its settings (interestCategories) first.");
+  throw invalidRequest(`"${category}" is not an interest category of this standard: choose one of ${known.map((c) => `"${c}"`).join(", ")}, or null for none.`);
 }
 
 /**
@@ -216,8 +242,8 @@ export async function membershipsOf(db: Db, userId: string): Promise<Membership[
   const rows = await db
     .selectFrom("memberships")
     .innerJoin("standards", "standards.id", "memberships.standard_id")
-    .select(["standards.slug", "memberships.user_id", "memberships.role", "memberships.voting"])
+    .select(["standards.slug", "memberships.user_id", "memberships.role", "memberships.voting", "memberships.interest_category"])
     .where("memberships.user_id", "=", userId)
     .execute();
-  return rows.map((r) => ({ standard: r.slug, userId: r.user_id, role: r.role, voting: r.voting }));
+  return rows.map((r) => ({ standard: r.slug, userId: r.user_id, role: r.role, voting: r.voting, interestCategory: r.interest_category }));
 }

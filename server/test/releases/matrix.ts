@@ -17,6 +17,9 @@ function release(t: TestApp, w: World): Promise<string> {
   return version;
 }
 
+/** The version of the world's one release, published the first time it is asked for. */
+export const RELEASE_BASE = release;
+
 const read = (suffix: string): MatrixEntry => ({
   allowed: EVERY_MEMBER,
   build: async (w, t) => ({ method: "GET", url: `/api/standards/${w.standard.slug}/releases/${await release(t, w)}${suffix}` }),

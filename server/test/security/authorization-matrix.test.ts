@@ -8,6 +8,7 @@ import { WORKFLOW_MATRIX } from "../workflow/matrix";
 import { issueToken } from "../../src/domain/auth";
 import { RELEASE_MATRIX } from "../releases/matrix";
 import { WEBHOOK_MATRIX } from "../webhooks/matrix";
+import { CYCLE_MATRIX } from "../cycles/matrix";
 
 /**
  * The authorization matrix. Every API route registered on the app must have an entry here,
@@ -115,6 +116,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   },
   ...WORKFLOW_MATRIX,
   ...RELEASE_MATRIX,
+  ...CYCLE_MATRIX,
   // Last: webhooks made here would be sent the events of routes tried after them.
   ...WEBHOOK_MATRIX,
 };

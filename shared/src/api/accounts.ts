@@ -29,6 +29,8 @@ export const Membership = Type.Object({
   userId: Uuid,
   role: MembershipRole,
   voting: Type.Boolean(),
+  /** One of the standard's `interestCategories`, for the balance of a ballot's roster; null for none. */
+  interestCategory: Type.Union([Type.String(), Type.Null()]),
 });
 export type Membership = Static<typeof Membership>;
 
@@ -112,9 +114,14 @@ export type InviteCreated = Static<typeof InviteCreated>;
 export const AcceptInviteBody = Type.Object({ token: Type.String({ maxLength: 200 }), displayName: Title, password: Password });
 export type AcceptInviteBody = Static<typeof AcceptInviteBody>;
 
-export const SetMembershipBody = Type.Object({ role: MembershipRole, voting: Type.Optional(Type.Boolean()) });
+export const SetMembershipBody = Type.Object({
+  role: MembershipRole,
+  voting: Type.Optional(Type.Boolean()),
+  /** One of the standard's `interestCategories`, or null for none; default unchanged (none for a new member). */
+  interestCategory: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 300 }), Type.Null()])),
+});
 export type SetMembershipBody = Static<typeof SetMembershipBody>;
 export const MemberList = Type.Object({
-  members: Type.Array(Type.Object({ user: User, role: MembershipRole, voting: Type.Boolean() })),
+  members: Type.Array(Type.Object({ user: User, role: MembershipRole, voting: Type.Boolean(), interestCategory: Type.Union([Type.String(), Type.Null()]) })),
 });
 export type MemberList = Static<typeof MemberList>;

@@ -10,11 +10,13 @@ export const ErrorBody = Type.Object(
     error: Type.Object({
       code: Type.String(),
       message: Type.String(),
+      /** What a program needs to act on the error, for the codes that carry it (e.g. the blockers of `stage_requirements_unmet`). */
+      details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     }),
   },
   { $id: "ErrorBody" },
 );
-export type ErrorBody = { error: { code: ErrorCode; message: string } };
+export type ErrorBody = { error: { code: ErrorCode; message: string; details?: Record<string, unknown> } };
 
 export const Uuid = Type.String({ format: "uuid" });
 /** A standard's slug: lower-case words joined by hyphens. */

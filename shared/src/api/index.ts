@@ -5,3 +5,4 @@ export * from "./releases";
 export * from "./proposals";
 export * from "./comments";
 export * from "./participation";
+export * from "./cycles";

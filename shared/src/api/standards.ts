@@ -32,6 +32,16 @@ export const Standard = Type.Object({
   publicCommentsOpen: Type.Boolean(),
   voteThreshold: Type.Number(),
   voteQuorum: Type.Integer(),
+  /** IANA time zone in which the standard's dates are shown (always naming it). Default UTC. */
+  timeZone: Type.String(),
+  /** Ballots returned (abstentions included) over the roster that a cycle's ballot needs. Default 0.5. */
+  ballotQuorum: Type.Number(),
+  /** Largest share of disapprovals among the votes cast a ballot may have (ISO: 0.25); null for none. */
+  negativeLimit: Type.Union([Type.Number(), Type.Null()]),
+  /** Days of a recirculation round. Default 14. */
+  recirculationDays: Type.Integer(),
+  /** The interest categories members may carry (e.g. manufacturer, user, regulator). */
+  interestCategories: Type.Array(Type.String()),
   permissions: StandardPermissions,
 });
 export type Standard = Static<typeof Standard>;
@@ -53,6 +63,11 @@ export const UpdateStandardBody = Type.Object({
   publicCommentsOpen: Type.Optional(Type.Boolean()),
   voteThreshold: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
   voteQuorum: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
+  timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_+/-]+$" })),
+  ballotQuorum: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  negativeLimit: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()])),
+  recirculationDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
+  interestCategories: Type.Optional(Type.Array(Title, { maxItems: 20, uniqueItems: true })),
 });
 export type UpdateStandardBody = Static<typeof UpdateStandardBody>;
 

@@ -15,6 +15,7 @@ export type ErrorCode =
   | "invalid_section"
   | "invalid_version"
   | "invalid_invite"
+  | "invalid_schedule"
   | "invalid_token"
   | "webhook_url_not_allowed"
   | "oidc_failed"
@@ -47,6 +48,10 @@ export type ErrorCode =
   | "version_taken"
   | "already_verified"
   | "publish_conflict"
+  | "cycle_active"
+  | "stage_closed"
+  | "stage_requirements_unmet"
+  | "ballot_not_passed"
   // Other 4xx: the shape of the request itself.
   | "body_too_large"
   | "document_too_large"

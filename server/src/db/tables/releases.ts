@@ -16,6 +16,9 @@ export interface ReleasesTable {
   signature: string;
   kid: string;
   published_by: string | null;
+  /** A cycle's first draft, or an edition (every release outside a cycle). */
+  kind: ColumnType<"edition" | "first-draft", "edition" | "first-draft" | undefined, never>;
+  cycle_id: ColumnType<string | null, string | null | undefined, never>;
 }
 export type ReleaseRow = Selectable<ReleasesTable>;
 

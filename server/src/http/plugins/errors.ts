@@ -47,7 +47,7 @@ const BY_STATUS: Record<number, ErrorCode> = {
 
 /** The status and body every error is answered with; a 5xx never shows its details. */
 export function errorResponse(err: unknown, request: FastifyRequest): { status: number; body: ErrorBody } {
-  if (err instanceof DomainError) return { status: err.status, body: body(err.code, err.message) };
+  if (err instanceof DomainError) return { status: err.status, body: err.details ? { error: { code: err.code, message: err.message, details: err.details } } : body(err.code, err.message) };
   if (err instanceof ContentError) return { status: 400, body: body(err.code, err.message) };
   const e = err as FastifyError;
   if (e.validation) return { status: 400, body: body("invalid_request", `The request is not valid: ${e.message}. Check the fields and try again.`) };
