@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiClient, ApiError, errorMessage, isApiError } from "./api";
+import { ApiClient, ApiError, EMAIL_UNVERIFIED_MESSAGE, errorMessage, isApiError } from "./api";
 
 interface Call {
   url: string;
@@ -63,5 +63,50 @@ describe("ApiClient", () => {
   it("reports an unreachable server as a network error", async () => {
     const { api } = client(() => Promise.reject(new TypeError("Failed to fetch")));
     await expect(api.listStandards()).rejects.toMatchObject({ status: 0, code: "network_error" });
+  });
+});
+
+describe("ApiClient for joining and notifications", () => {
+  it("accepts an answer without a body where there is nothing to say", async () => {
+    const { api, calls } = client(() => new Response(null, { status: 202 }));
+    await api.requestPasswordReset("a@example.org");
+    await api.confirmPasswordReset("tok", "a long new password");
+    await api.resendVerification();
+    await api.setWatching("proposal", "p 1", true);
+    await api.setWatching("thread", "t1", false);
+    await expect(api.markRead({ all: true })).resolves.toBeNull();
+    expect(calls.map((c) => `${c.init.method} ${c.url}${c.init.body ? ` ${c.init.body}` : ""}`)).toEqual([
+      'POST /api/auth/password-reset {"email":"a@example.org"}',
+      'POST /api/auth/password-reset/confirm {"token":"tok","password":"a long new password"}',
+      "POST /api/auth/verify/resend",
+      "PUT /api/me/watches/proposal/p%201",
+      "DELETE /api/me/watches/thread/t1",
+      'POST /api/me/notifications/read {"all":true}',
+    ]);
+  });
+
+  it("still wants a body where the caller reads one", async () => {
+    const { api } = client(() => new Response(null, { status: 204 }));
+    await expect(api.watching("section", "s1")).rejects.toMatchObject({ code: "unexpected_response" });
+  });
+
+  it("asks for a page of notifications with the query it was given", async () => {
+    const { api, calls } = client(() => json(200, { notifications: [], nextCursor: null, unread: 3 }));
+    await api.notifications();
+    await api.notifications({ unread: true, cursor: "41", limit: 20 });
+    expect(calls.map((c) => c.url)).toEqual(["/api/me/notifications", "/api/me/notifications?unread=true&cursor=41&limit=20"]);
+  });
+
+  it("reads the unread count after marking read when the server says it", async () => {
+    const { api } = client(() => json(200, { unread: 2 }));
+    await expect(api.markRead({ ids: ["5"] })).resolves.toBe(2);
+  });
+
+  it("says the same thing wherever a write is refused for an unverified address", async () => {
+    const { api } = client(() => json(403, { error: { code: "email_unverified", message: "Verify your email address first." } }));
+    const error = await api.reply("t1", "I agree.").catch((e: unknown) => e);
+    expect(isApiError(error, "email_unverified")).toBe(true);
+    expect(errorMessage(error)).toBe(EMAIL_UNVERIFIED_MESSAGE);
+    expect(errorMessage(error)).toContain("Resend link");
   });
 });

@@ -27,6 +27,19 @@ import type {
 import type {
   ActivityItem,
   AddProposalSectionBody,
+  AuthOptions,
+  MarkReadBody,
+  NotificationList,
+  Pending,
+  Preferences,
+  RegisterBody,
+  UnreadCount,
+  UpdateMeBody,
+  UpdatePreferencesBody,
+  Watch,
+  WatchKind,
+  WatchList,
+  WatchState,
   CommentListQuery,
   CommentThread,
   CreateCommentBody,
@@ -69,8 +82,16 @@ export function isApiError(error: unknown, code?: string): error is ApiError {
   return error instanceof ApiError && (code === undefined || error.code === code);
 }
 
-/** A sentence to show for any thrown value: the server's message for API errors. */
+/** What a user whose address is not verified is told when the server refuses a write. */
+export const EMAIL_UNVERIFIED_MESSAGE =
+  "Verify your email address first: open the link we mailed you, or ask for a new one with “Resend link” at the top of the page.";
+
+/**
+ * A sentence to show for any thrown value: the server's message for API errors, except a write
+ * refused for an unverified address, which says the same thing wherever it happens.
+ */
 export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError && error.code === "email_unverified") return EMAIL_UNVERIFIED_MESSAGE;
   if (error instanceof ApiError) return error.message;
   if (error instanceof Error && error.message) return error.message;
   return "Something went wrong. Reload the page and try again.";
@@ -95,7 +116,19 @@ export class ApiClient {
     this.#base = options.base ?? "";
   }
 
+  /** The answer's body, which must be JSON. */
   async #request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    const { status, payload } = await this.#send(method, path, body);
+    if (payload === undefined) throw unexpected(status);
+    return payload as T;
+  }
+
+  /** The answer's JSON body, or undefined when a successful answer has none (204, 202). */
+  async #requestOptional<T>(method: Method, path: string, body?: unknown): Promise<T | undefined> {
+    return (await this.#send(method, path, body)).payload as T | undefined;
+  }
+
+  async #send(method: Method, path: string, body?: unknown): Promise<{ status: number; payload: unknown }> {
     const headers: Record<string, string> = { accept: "application/json" };
     const init: RequestInit = { method, headers, credentials: "same-origin" };
     if (body !== undefined) {
@@ -109,10 +142,7 @@ export class ApiClient {
       throw new ApiError(0, "network_error", "Codewright's server could not be reached. Check your connection and try again.");
     }
     const payload = await readJson(response);
-    if (response.ok) {
-      if (payload === undefined) throw unexpected(response.status);
-      return payload as T;
-    }
+    if (response.ok) return { status: response.status, payload };
     const error = (payload as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
     if (typeof error?.code === "string" && typeof error.message === "string") {
       throw new ApiError(response.status, error.code, error.message);
@@ -157,6 +187,87 @@ export class ApiClient {
   /** Revokes one of the signed-in user's API tokens. Throws `not_found` (404) for any other id. */
   async revokeToken(id: string): Promise<void> {
     await this.#request("DELETE", `/api/tokens/${segment(id)}`);
+  }
+
+  // Joining: registration, email verification, password reset
+
+  /** Who may join and how one may sign in. Public. */
+  authOptions(): Promise<AuthOptions> {
+    return this.#request("GET", "/api/auth/options");
+  }
+
+  /**
+   * Asks for an account; a verification link is mailed. The answer is the same whether or not the
+   * address has an account. Throws `registration_closed` (403), `rate_limited` (429).
+   */
+  register(body: RegisterBody): Promise<Pending> {
+    return this.#request("POST", "/api/auth/register", body);
+  }
+
+  /** Verifies the address with a mailed token and signs in. Throws `invalid_token` (400) for an expired or used link. */
+  async verifyEmail(token: string): Promise<User> {
+    return (await this.#request<{ user: User }>("POST", "/api/auth/verify", { token })).user;
+  }
+
+  /** Mails the signed-in user a new verification link. */
+  async resendVerification(): Promise<void> {
+    await this.#requestOptional("POST", "/api/auth/verify/resend");
+  }
+
+  /** Mails a reset link if an account has this address; the answer never says whether one has. */
+  async requestPasswordReset(email: string): Promise<void> {
+    await this.#requestOptional("POST", "/api/auth/password-reset", { email });
+  }
+
+  /** Sets a new password with a mailed token; every session and API token of the user ends. Throws `invalid_token` (400). */
+  async confirmPasswordReset(token: string, password: string): Promise<void> {
+    await this.#requestOptional("POST", "/api/auth/password-reset/confirm", { token, password });
+  }
+
+  /** Changes the signed-in user's name or affiliation (`null` removes it). */
+  async updateMe(change: UpdateMeBody): Promise<User> {
+    return (await this.#request<{ user: User }>("PATCH", "/api/me", change)).user;
+  }
+
+  // Watching and notifications
+
+  preferences(): Promise<Preferences> {
+    return this.#request("GET", "/api/me/preferences");
+  }
+
+  updatePreferences(change: UpdatePreferencesBody): Promise<Preferences> {
+    return this.#request("PATCH", "/api/me/preferences", change);
+  }
+
+  /** What the signed-in user watches. */
+  async watches(): Promise<Watch[]> {
+    return (await this.#request<WatchList>("GET", "/api/me/watches")).watches;
+  }
+
+  /** Whether the signed-in user watches this standard, section, proposal or thread. */
+  async watching(kind: WatchKind, id: string): Promise<boolean> {
+    return (await this.#request<WatchState>("GET", `/api/me/watches/${kind}/${segment(id)}`)).watching;
+  }
+
+  /** Starts (`true`) or stops watching. Throws `not_found` (404) for what the user may not read. */
+  async setWatching(kind: WatchKind, id: string, watching: boolean): Promise<void> {
+    await this.#requestOptional(watching ? "PUT" : "DELETE", `/api/me/watches/${kind}/${segment(id)}`);
+  }
+
+  /** A page of notifications, newest first; `cursor` is the previous page's `nextCursor`. */
+  notifications(query: { unread?: boolean; cursor?: string | null; limit?: number } = {}): Promise<NotificationList> {
+    const params = new URLSearchParams();
+    if (query.unread) params.set("unread", "true");
+    if (query.cursor) params.set("cursor", query.cursor);
+    if (query.limit !== undefined) params.set("limit", String(query.limit));
+    const search = params.toString();
+    return this.#request("GET", "/api/me/notifications" + (search ? `?${search}` : ""));
+  }
+
+  /** Marks notifications read; resolves to the unread count after, when the server says it. */
+  async markRead(body: MarkReadBody): Promise<number | null> {
+    const answer = await this.#requestOptional<Partial<UnreadCount>>("POST", "/api/me/notifications/read", body);
+    return typeof answer?.unread === "number" ? answer.unread : null;
   }
 
   // Administration of accounts

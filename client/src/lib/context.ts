@@ -1,5 +1,6 @@
 import { createContext } from "svelte";
 import type { ApiClient } from "./api";
+import type { UnreadCounter } from "./notifications/unread.svelte";
 import type { Router } from "./router.svelte";
 import type { Session } from "./session.svelte";
 
@@ -7,3 +8,4 @@ import type { Session } from "./session.svelte";
 export const [getApi, setApi] = createContext<ApiClient>();
 export const [getSession, setSession] = createContext<Session>();
 export const [getRouter, setRouter] = createContext<Router>();
+export const [getUnread, setUnread] = createContext<UnreadCounter>();

@@ -25,10 +25,38 @@ describe("matchRoute", () => {
   });
 
   it("keeps only a same-site path to return to after signing in", () => {
-    expect(matchRoute("/login", "?next=%2Faccount")).toEqual({ name: "signIn", next: "/account" });
-    expect(matchRoute("/login", "?next=https%3A%2F%2Fevil.example")).toEqual({ name: "signIn", next: null });
-    expect(matchRoute("/login", "?next=%2F%2Fevil.example")).toEqual({ name: "signIn", next: null });
-    expect(matchRoute("/login")).toEqual({ name: "signIn", next: null });
+    expect(matchRoute("/login", "?next=%2Faccount")).toEqual({ name: "signIn", next: "/account", error: null });
+    expect(matchRoute("/login", "?next=https%3A%2F%2Fevil.example")).toEqual({ name: "signIn", next: null, error: null });
+    expect(matchRoute("/login", "?next=%2F%2Fevil.example")).toEqual({ name: "signIn", next: null, error: null });
+    expect(matchRoute("/login")).toEqual({ name: "signIn", next: null, error: null });
+  });
+
+  it("reads why single sign-on came back to the sign-in page", () => {
+    expect(matchRoute("/login", "?error=oidc_failed")).toEqual({ name: "signIn", next: null, error: "oidc_failed" });
+    expect(matchRoute("/login", "?error=&next=%2Faccount")).toEqual({ name: "signIn", next: "/account", error: null });
+  });
+
+  it("reads and writes the pages of joining and of notifications", () => {
+    for (const [path, name] of [
+      [paths.signUp(), "signUp"],
+      [paths.verify(), "verify"],
+      [paths.forgotPassword(), "forgotPassword"],
+      [paths.resetPassword(), "resetPassword"],
+      [paths.notifications(), "notifications"],
+    ] as const) {
+      expect(matchRoute(path)).toEqual({ name });
+      expect(matchRoute(`${path}/more`).name).toBe("notFound");
+    }
+    expect([paths.signUp(), paths.verify(), paths.forgotPassword(), paths.resetPassword()]).toEqual(["/signup", "/verify", "/forgot", "/reset"]);
+    // Names an object has of its own prototype are no pages.
+    expect(matchRoute("/constructor").name).toBe("notFound");
+    expect(matchRoute("/toString").name).toBe("notFound");
+  });
+
+  it("starts single sign-on towards a same-site path only", () => {
+    expect(paths.oidcStart("/standards/bc")).toBe("/api/auth/oidc/start?returnTo=%2Fstandards%2Fbc");
+    expect(paths.oidcStart("https://evil.example/")).toBe("/api/auth/oidc/start?returnTo=%2Fstandards");
+    expect(paths.oidcStart(null)).toBe("/api/auth/oidc/start?returnTo=%2Fstandards");
   });
 
   it("round-trips the paths it writes, encoding what needs it", () => {
@@ -78,7 +106,7 @@ describe("Router", () => {
     expect(scrolls).toEqual([[0, 0]]);
 
     router.navigate("/login?next=%2Faccount", { replace: true });
-    expect(router.route).toEqual({ name: "signIn", next: "/account" });
+    expect(router.route).toEqual({ name: "signIn", next: "/account", error: null });
     expect(router.current).toBe("/login?next=%2Faccount");
     expect(entries).toHaveLength(1);
   });

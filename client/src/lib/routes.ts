@@ -10,7 +10,12 @@ import type { ProposalState } from "@codewright/shared";
  */
 export type Route =
   | { name: "standards" }
-  | { name: "signIn"; next: string | null }
+  | { name: "signIn"; next: string | null; error: string | null }
+  | { name: "signUp" }
+  | { name: "verify" }
+  | { name: "forgotPassword" }
+  | { name: "resetPassword" }
+  | { name: "notifications" }
   | { name: "standard"; slug: string }
   | { name: "section"; slug: string; sectionId: string }
   | { name: "editSection"; slug: string; sectionId: string }
@@ -67,6 +72,23 @@ export const paths = {
     const search = query.toString();
     return `/standards/${seg(slug)}/diff` + (search ? `?${search}` : "");
   },
+  /** Making an account (when registration is open). */
+  signUp: () => "/signup",
+  /** Where a mailed verification link lands: `/verify#<token>`; the token is never sent to the server in the address. */
+  verify: () => "/verify",
+  /** Asking for a password-reset link. */
+  forgotPassword: () => "/forgot",
+  /** Where a mailed reset link lands: `/reset#<token>`. */
+  resetPassword: () => "/reset",
+  /**
+   * The server's start of single sign-on with the configured OpenID provider, which comes back to
+   * `returnTo` (a path on this site; others give the list of standards). Not a page of the client:
+   * links to it are followed by the browser.
+   */
+  oidcStart: (returnTo?: string | null) =>
+    `/api/auth/oidc/start?${new URLSearchParams({ returnTo: returnTo && isLocalPath(returnTo) ? returnTo : "/standards" })}`,
+  /** The signed-in user's notifications. */
+  notifications: () => "/notifications",
   account: () => "/account",
   adminUsers: () => "/admin/users",
   adminStandards: () => "/admin/standards",
@@ -98,9 +120,11 @@ export function matchRoute(pathname: string, search = ""): Route {
 
   if (parts.length === 0) return { name: "standards" };
   if (a === "login" && parts.length === 1) {
-    const next = new URLSearchParams(search).get("next");
-    return { name: "signIn", next: next !== null && isLocalPath(next) ? next : null };
+    const query = new URLSearchParams(search);
+    const next = query.get("next");
+    return { name: "signIn", next: next !== null && isLocalPath(next) ? next : null, error: query.get("error") || null };
   }
+  if (parts.length === 1 && a !== undefined && Object.hasOwn(SINGLE_PAGES, a)) return { name: SINGLE_PAGES[a]! };
   if (a === "account" && parts.length === 1) return { name: "account" };
   if (a === "invite" && parts.length === 1) return { name: "invite" };
   if (a === "activity" && parts.length === 1) return { name: "activity" };
@@ -151,6 +175,15 @@ function matchReleaseRoute(slug: string, rest: string[], search: string): Route 
   }
   return null;
 }
+
+/** Pages with a one-segment address and no parameters in it. */
+const SINGLE_PAGES: Readonly<Record<string, "signUp" | "verify" | "forgotPassword" | "resetPassword" | "notifications">> = {
+  signup: "signUp",
+  verify: "verify",
+  forgot: "forgotPassword",
+  reset: "resetPassword",
+  notifications: "notifications",
+};
 
 const PROPOSAL_STATES: readonly ProposalState[] = ["draft", "open", "accepted", "rejected", "withdrawn"];
 

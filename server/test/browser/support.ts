@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { describe, inject, it } from "vitest";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Config } from "../../src/config";
 import { startTestApp, TEST_PASSWORD, type TestApp, type TestUser } from "../helper";
 import { CHROMIUM_PATH, CLIENT_DIST, SKIP_BROWSER } from "./build-client";
 
@@ -34,11 +35,14 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A test app on PGlite serving the built web client on a free port, with its base URL. Throws when the client could not be built. */
-export async function serveClient(): Promise<{ testApp: TestApp; base: string }> {
+/**
+ * A test app on PGlite serving the built web client on a free port, with its base URL; `overrides`
+ * change its configuration (mail through a test SMTP server, say). Throws when the client could not be built.
+ */
+export async function serveClient(overrides: Partial<Config> = {}): Promise<{ testApp: TestApp; base: string }> {
   const buildProblem = inject("clientBuildProblem");
   if (buildProblem) throw new Error(buildProblem);
-  const testApp = await startTestApp("pglite", { clientDir: CLIENT_DIST });
+  const testApp = await startTestApp("pglite", { ...overrides, clientDir: CLIENT_DIST });
   await testApp.app.listen({ port: 0, host: "127.0.0.1" });
   return { testApp, base: `http://127.0.0.1:${(testApp.app.server.address() as AddressInfo).port}` };
 }

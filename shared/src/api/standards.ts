@@ -25,6 +25,8 @@ export const StandardPermissions = Flags([
 export type StandardPermissions = Static<typeof StandardPermissions>;
 
 export const Standard = Type.Object({
+  /** What watches name the standard by (`PUT /api/me/watches/standard/:id`); absent from servers that do not say it. */
+  id: Type.Optional(Uuid),
   slug: Type.String(),
   title: Type.String(),
   description: Type.String(),

@@ -1,4 +1,5 @@
 import type { ActivityItem } from "@codewright/shared";
+import { personName } from "../people";
 import { paths } from "../routes";
 
 /** Feed ids are increasing decimal integers (up to 19 digits): compare them as numbers. */
@@ -23,7 +24,7 @@ export interface ActivityLine {
 }
 
 export function describeActivity(item: ActivityItem): ActivityLine {
-  const who = item.actor?.displayName ?? "Someone";
+  const who = item.actor ? personName(item.actor) : "Someone";
   const href = item.proposal ? paths.proposal(item.proposal.id) : paths.standard(item.standard);
   const subject = item.proposal?.title ?? null;
   switch (item.action) {
