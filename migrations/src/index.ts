@@ -12,6 +12,7 @@ import * as m0005 from "./0005_room_snapshots";
 import * as m0006 from "./0006_token_expiry";
 import * as m0007 from "./0007_release_changes";
 import * as m0008 from "./0008_participation";
+import * as m0012 from "./0012_notifications";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   "0006_token_expiry": m0006,
   "0007_release_changes": m0007,
   "0008_participation": m0008,
+  "0012_notifications": m0012,
 };

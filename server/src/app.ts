@@ -30,6 +30,8 @@ import releaseRoutes from "./http/routes/releases";
 import proposalRoutes from "./http/routes/proposals";
 import commentRoutes from "./http/routes/comments";
 import activityRoutes from "./http/routes/activity";
+import notificationRoutes from "./http/routes/notifications";
+import { notificationEvents, remindDeadlines, sendDigests } from "./domain/notifications";
 
 export interface AppOptions {
   config: Config;
@@ -147,14 +149,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(proposalRoutes, routeOptions);
   await app.register(commentRoutes, routeOptions);
   await app.register(activityRoutes, routeOptions);
+  await app.register(notificationRoutes, routeOptions);
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(clientPlugin, { dir: config.clientDir });
 
   // The queues in the database, each worked here and by every other process.
   const background = new Background();
-  const eventHandlers: EventHandler[] = [];
+  const eventHandlers: EventHandler[] = [notificationEvents(ctx)];
   background.add(new Worker({ name: "events", pollMs: config.background.pollMs, log: app.log, step: () => dispatchEvents(ctx, eventHandlers) }));
+  // Work that falls due with time rather than being queued: looked at once a minute at most.
+  const clockPollMs = config.background.pollMs && Math.max(config.background.pollMs, 60_000);
+  background.add(new Worker({ name: "reminders", pollMs: clockPollMs, log: app.log, step: () => remindDeadlines(ctx) }));
+  background.add(new Worker({ name: "digests", pollMs: clockPollMs, log: app.log, step: () => sendDigests(ctx, config.background.digestHourUtc) }));
   app.decorate("background", background);
   const onQueued = ({ queue }: { queue: string }) => background.get(queue)?.wake();
   ctx.events.on("queued", onQueued);

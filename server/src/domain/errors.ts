@@ -29,6 +29,8 @@ export const invalidVersion = (version: string) =>
     400,
   );
 export const invalidInvite = () => new DomainError("invalid_invite", "This invite link is unknown, used or expired. Ask an admin for a new one.", 400);
+/** A signed or one-time link's token that is malformed, tampered with, used or expired; the message says what to do. */
+export const invalidToken = (message: string) => new DomainError("invalid_token", message, 400);
 export const invalidUpdate = (message: string) => new DomainError("invalid_update", message, 400);
 export const emptyComment = () => new DomainError("empty_comment", "Write something: a comment cannot be empty.", 400);
 /** A decision or a disapproval without the reason it needs; the message says which. */

@@ -25,6 +25,8 @@ export const StandardPermissions = Flags([
 export type StandardPermissions = Static<typeof StandardPermissions>;
 
 export const Standard = Type.Object({
+  /** Stable, unlike the slug's spelling in links: what watches name. */
+  id: Uuid,
   slug: Type.String(),
   title: Type.String(),
   description: Type.String(),
