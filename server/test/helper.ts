@@ -79,12 +79,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+// The app working each test database's queues, so that a snapshot can wait for them to settle.
+const appOfDatabase = new WeakMap<Kysely<Database>, FastifyInstance>();
+
 /** Builds the app on a fresh database; call `close` after the file's tests. */
 export async function startTestApp(kind: DatabaseKind, overrides: Partial<Config> = {}): Promise<TestApp> {
   const database = await freshDatabase(kind);
   const config = testConfig(overrides);
   const app = await buildApp({ config, database, logger: false });
   await app.ready();
+  appOfDatabase.set(database.db, app);
   return {
     app,
     database,
@@ -129,8 +133,13 @@ export async function sessionCookie(app: FastifyInstance, email: string, passwor
   return `cw_session=${cookie!.value}`;
 }
 
-/** A dump of every table, to prove a refused request changed nothing. */
+/**
+ * A dump of every table, to prove a refused request changed nothing. The app's background queues
+ * are drained first: work queued by what came before (events becoming notifications) would
+ * otherwise land between two snapshots.
+ */
 export async function snapshotTables(db: Kysely<Database>): Promise<string> {
+  await appOfDatabase.get(db)?.background.drain();
   const tables = [
     "users",
     "sessions",

@@ -7,6 +7,7 @@ import { ADMIN, buildWorld, EDITORS, EVERY_MEMBER, OUTSIDERS, ROLES, SIGNED_IN, 
 import { WORKFLOW_MATRIX } from "../workflow/matrix";
 import { issueToken } from "../../src/domain/auth";
 import { RELEASE_MATRIX } from "../releases/matrix";
+import { NOTIFICATION_MATRIX } from "../notifications/matrix";
 
 /**
  * The authorization matrix. Every API route registered on the app must have an entry here,
@@ -90,6 +91,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   },
   ...WORKFLOW_MATRIX,
   ...RELEASE_MATRIX,
+  ...NOTIFICATION_MATRIX,
 };
 
 /** Websocket routes: who may open a connection to a members-only standard's draft room (write rights are tested in test/sync). */
