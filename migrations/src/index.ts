@@ -12,6 +12,7 @@ import * as m0005 from "./0005_room_snapshots";
 import * as m0006 from "./0006_token_expiry";
 import * as m0007 from "./0007_release_changes";
 import * as m0008 from "./0008_participation";
+import * as m0009 from "./0009_notifications";
 import * as m0010 from "./0010_cycles";
 
 export const migrations: Record<string, Migration> = {
@@ -23,5 +24,6 @@ export const migrations: Record<string, Migration> = {
   "0006_token_expiry": m0006,
   "0007_release_changes": m0007,
   "0008_participation": m0008,
+  "0009_notifications": m0009,
   "0010_cycles": m0010,
 };

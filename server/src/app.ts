@@ -43,6 +43,8 @@ import activityRoutes from "./http/routes/activity";
 import webhookRoutes from "./http/routes/webhooks";
 import cycleRoutes from "./http/routes/cycles";
 import ballotRoutes from "./http/routes/ballot";
+import notificationRoutes from "./http/routes/notifications";
+import { notificationEvents, remindDeadlines, sendDigests } from "./domain/notifications";
 
 export interface AppOptions {
   config: Config;
@@ -169,13 +171,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(webhookRoutes, routeOptions);
   await app.register(cycleRoutes, routeOptions);
   await app.register(ballotRoutes, routeOptions);
+  await app.register(notificationRoutes, routeOptions);
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(clientPlugin, { dir: config.clientDir });
 
   // The queues in the database, each worked here and by every other process.
   const background = new Background();
-  const eventHandlers: EventHandler[] = [webhookDeliveries(config.publicUrl)];
+  const eventHandlers: EventHandler[] = [notificationEvents(ctx), webhookDeliveries(config.publicUrl)];
   background.add(
     new Worker({
       name: "events",
@@ -195,6 +198,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   background.add(webhookWorker(ctx, { allowPrivate: config.webhooks.allowPrivate, timeoutMs: DEFAULT_TIMEOUT_MS, pollMs: config.background.pollMs, log: app.log }));
   // Stages open and close by the clock: each active cycle is settled now and then, as well as by every action on it.
   background.add(new Worker({ name: "cycles", pollMs: config.background.pollMs, log: app.log, step: () => settleActiveCycles(ctx) }));
+  // Work that falls due with time rather than being queued: looked at once a minute at most.
+  const clockPollMs = config.background.pollMs && Math.max(config.background.pollMs, 60_000);
+  background.add(new Worker({ name: "reminders", pollMs: clockPollMs, log: app.log, step: () => remindDeadlines(ctx) }));
+  background.add(new Worker({ name: "digests", pollMs: clockPollMs, log: app.log, step: () => sendDigests(ctx, config.background.digestHourUtc) }));
   app.decorate("background", background);
   const onQueued = ({ queue }: { queue: string }) => background.get(queue)?.wake();
   ctx.events.on("queued", onQueued);

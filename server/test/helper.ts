@@ -101,6 +101,8 @@ export class TestClock {
     this.at += ms;
   }
 }
+// The app working each test database's queues, so that a snapshot can wait for them to settle.
+const appOfDatabase = new WeakMap<Kysely<Database>, FastifyInstance>();
 
 /** Builds the app on a fresh database; call `close` after the file's tests. */
 export async function startTestApp(kind: DatabaseKind, overrides: Partial<Config> = {}, options: { clock?: TestClock } = {}): Promise<TestApp> {
@@ -108,6 +110,7 @@ export async function startTestApp(kind: DatabaseKind, overrides: Partial<Config
   const config = testConfig(overrides);
   const app = await buildApp({ config, database, logger: false, clock: options.clock });
   await app.ready();
+  appOfDatabase.set(database.db, app);
   return {
     app,
     database,
@@ -162,8 +165,8 @@ export async function sessionCookie(app: FastifyInstance, email: string, passwor
  * not sent between two snapshots.
  */
 export async function snapshotTables(from: Kysely<Database> | TestApp): Promise<string> {
-  if ("app" in from) await from.app.background.drain();
   const db = "app" in from ? from.db : from;
+  await appOfDatabase.get(db)?.background.drain();
   const tables = [
     "users",
     "sessions",

@@ -1,6 +1,7 @@
 import type { StandardPermissions } from "@codewright/shared";
 import type { Db } from "../db/database";
 import type { MembershipRow, StandardRow } from "../db/tables/standards";
+import type { UserRow } from "../db/tables/users";
 import type { Actor } from "./auth";
 import { emailUnverified, forbidden, notFound, unauthenticated, type DomainError } from "./errors";
 
@@ -57,7 +58,17 @@ function refusal(a: ActorAccess, allowed: (a: ActorAccess) => boolean, message: 
   return allowed(onceVerified(a)) ? emailUnverified(a.actor.user.email) : forbidden(message);
 }
 
-export const canRead = (a: StandardAccess) => a.standard.is_public || isAdmin(a) || a.membership !== null;
+/** Who reads a standard: anyone when it is public, else its members and admins. */
+const readRule = (standard: Pick<StandardRow, "is_public">, admin: boolean, member: boolean) => standard.is_public || admin || member;
+
+export const canRead = (a: StandardAccess) => readRule(a.standard, isAdmin(a), a.membership !== null);
+
+/**
+ * Whether a user may read the standard now, outside any request of theirs: the recipient of a
+ * notification or a mail. A disabled user reads nothing.
+ */
+export const userCanRead = (standard: Pick<StandardRow, "is_public">, user: Pick<UserRow, "is_admin" | "disabled_at">, isMember: boolean) =>
+  user.disabled_at === null && readRule(standard, user.is_admin, isMember);
 export const isMember = (a: StandardAccess) => a.membership !== null;
 export const isEditor = (a: StandardAccess) => isAdmin(a) || a.membership?.role === "editor";
 /** Members with voting rights vote. */

@@ -22,6 +22,8 @@ export interface AccessEventMap {
   roomsRemoved: [{ standardId: string; rooms: string[] }];
   /** Something that may concern activity feeds was recorded (after its commit): live feeds look again. */
   activity: [{ standardId: string }];
+  /** Notifications of these users were made or marked read (after the commit): live unread counts look again. */
+  notificationsChanged: [{ userIds: readonly string[] }];
   /** Work was queued in the database (after its commit): this process's worker of that queue looks now. */
   queued: [{ queue: QueueName }];
 }

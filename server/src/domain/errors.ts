@@ -34,15 +34,8 @@ export const invalidSchedule = (message: string) => new DomainError("invalid_sch
 export const invalidInvite = () => new DomainError("invalid_invite", "This invite link is unknown, used or expired. Ask an admin for a new one.", 400);
 /** A sign-in through the OpenID provider that cannot complete; `reason` says why, for the log (the browser is only told the code). */
 export const oidcFailed = (reason: string) => new DomainError("oidc_failed", `Signing in with the provider failed: ${reason}. Start again from the sign-in page.`, 400);
-/** A mailed link's token that is unknown, used or expired: the message says how to get a new one. */
-export const invalidToken = (purpose: "verify" | "reset") =>
-  new DomainError(
-    "invalid_token",
-    purpose === "verify"
-      ? "This verification link is unknown, used or expired. Sign in and ask for a new link, or register again with the same address."
-      : "This password reset link is unknown, used or expired. Ask for a new one on the forgot-password page.",
-    400,
-  );
+/** A signed or one-time link's token that is malformed, tampered with, used or expired; the message says what to do. */
+export const invalidToken = (message: string) => new DomainError("invalid_token", message, 400);
 export const invalidUpdate = (message: string) => new DomainError("invalid_update", message, 400);
 export const emptyComment = () => new DomainError("empty_comment", "Write something: a comment cannot be empty.", 400);
 /** A decision or a disapproval without the reason it needs; the message says which. */

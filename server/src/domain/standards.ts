@@ -14,6 +14,7 @@ import { toUser } from "./users";
 export function toStandard(access: StandardAccess): Standard {
   const row = access.standard;
   return {
+    id: row.id,
     slug: row.slug,
     title: row.title,
     description: row.description,

@@ -9,6 +9,7 @@ import { issueToken } from "../../src/domain/auth";
 import { RELEASE_MATRIX } from "../releases/matrix";
 import { WEBHOOK_MATRIX } from "../webhooks/matrix";
 import { CYCLE_MATRIX } from "../cycles/matrix";
+import { NOTIFICATION_MATRIX } from "../notifications/matrix";
 
 /**
  * The authorization matrix. Every API route registered on the app must have an entry here,
@@ -117,6 +118,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   ...WORKFLOW_MATRIX,
   ...RELEASE_MATRIX,
   ...CYCLE_MATRIX,
+  ...NOTIFICATION_MATRIX,
   // Last: webhooks made here would be sent the events of routes tried after them.
   ...WEBHOOK_MATRIX,
 };

@@ -25,8 +25,8 @@ export const StandardPermissions = Flags([
 export type StandardPermissions = Static<typeof StandardPermissions>;
 
 export const Standard = Type.Object({
-  /** What watches name the standard by (`PUT /api/me/watches/standard/:id`); absent from servers that do not say it. */
-  id: Type.Optional(Uuid),
+  /** Stable, unlike the slug's spelling in links: what watches name. */
+  id: Uuid,
   slug: Type.String(),
   title: Type.String(),
   description: Type.String(),

@@ -4,6 +4,12 @@ import type { UserRow } from "../../db/tables/users";
 import { invalidToken } from "../errors";
 import { hashSecret, newSecret } from "../secrets";
 
+/** What someone holding a dead link is told to do. */
+const EXPIRED_LINK: Record<"verify" | "reset", string> = {
+  verify: "This verification link is unknown, used or expired. Sign in and ask for a new link, or register again with the same address.",
+  reset: "This password reset link is unknown, used or expired. Ask for a new one on the forgot-password page.",
+};
+
 /**
  * The one-time tokens of mailed links: `verify` proves an address (24 hours), `reset` sets a new
  * password (1 hour). Each is single use and stored only as a hash; issuing one ends the unused
@@ -39,7 +45,7 @@ export async function userOfToken(db: Db, token: string, purpose: TokenPurpose, 
     .where("user_tokens.purpose", "=", purpose);
   if (lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
-  if (!row || row.used_at !== null || row.expires_at.getTime() <= Date.now() || row.disabled_at !== null) throw invalidToken(purpose);
+  if (!row || row.used_at !== null || row.expires_at.getTime() <= Date.now() || row.disabled_at !== null) throw invalidToken(EXPIRED_LINK[purpose]);
   const { token_id: tokenId, used_at: _used, expires_at: _expires, ...user } = row;
   return { user, tokenId };
 }

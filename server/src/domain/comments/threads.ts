@@ -9,6 +9,7 @@ import type { DomainContext } from "../context";
 import { assertComment, assertDispose, assertModerateThread, assertRead, canComment, canDispose, canModerateThread, canRead, standardAccess, type StandardAccess } from "../access";
 import { recordAudit } from "../audit";
 import { announceEvents, recordEvent } from "../events/outbox";
+import { addWatch } from "../notifications/watches";
 import { commentNotOpen, commentNotResolved, emptyComment, invalidAnchor, invalidTarget, notAPublicComment, notFound, responseRequired } from "../errors";
 import { loadRoomDoc } from "../room-log";
 import { draftRoom } from "../sections";
@@ -196,6 +197,8 @@ export async function createThread(ctx: DomainContext, actor: Actor | null, inpu
       actorId: access.actor.user.id,
       payload: { threadId, target: facts.kind, sectionId: facts.sectionId, proposalId: facts.proposal?.id ?? null, version: facts.version },
     });
+    // Its author hears of replies.
+    await addWatch(trx, access.actor.user.id, "thread", threadId);
     return threadView(trx, access, await threadRow(trx, threadId));
   });
   announceEvents(ctx);
@@ -237,6 +240,8 @@ export async function replyToThread(ctx: DomainContext, actor: Actor | null, id:
       details: { replyId, proposalId: thread.proposal_id },
     });
     await recordEvent(trx, { event: "comment.reply", standardId: thread.standard_id, actorId: access.actor.user.id, payload: { threadId: id, replyId, proposalId: thread.proposal_id } });
+    // Whoever takes part in a thread hears of the replies after theirs.
+    await addWatch(trx, access.actor.user.id, "thread", id);
     return { view: await threadView(trx, access, await threadRow(trx, id)), standardId: thread.standard_id };
   });
   ctx.events.emit("activity", { standardId });

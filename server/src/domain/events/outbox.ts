@@ -48,8 +48,12 @@ export function announceEvents(ctx: DomainContext): void {
   ctx.events.emit("queued", { queue: "events" });
 }
 
-/** What turns one event into rows of its own (notifications, deliveries), in the dispatch transaction. */
-export type EventHandler = (db: Db, event: StoredOutboxEvent) => Promise<void>;
+/**
+ * What turns one event into rows of its own (notifications, deliveries), in the dispatch
+ * transaction. `afterCommit` keeps something to do once that transaction has committed (wake a
+ * queue, tell live streams): before it, other connections would not see the rows.
+ */
+export type EventHandler = (db: Db, event: StoredOutboxEvent, afterCommit: (run: () => void) => void) => Promise<void>;
 
 /**
  * Dispatches up to `batch` recorded events, oldest first, to every handler, and deletes them, all
@@ -57,13 +61,17 @@ export type EventHandler = (db: Db, event: StoredOutboxEvent) => Promise<void>;
  * try. Rows another process is dispatching are skipped. Returns how many were dispatched.
  */
 export async function dispatchEvents(ctx: DomainContext, handlers: readonly EventHandler[], batch = 100): Promise<number> {
-  return ctx.db.transaction().execute(async (trx) => {
+  const after: Array<() => void> = [];
+  const afterCommit = (run: () => void) => void after.push(run);
+  const done = await ctx.db.transaction().execute(async (trx) => {
     const rows = await trx.selectFrom("event_outbox").selectAll().orderBy("id").limit(batch).forUpdate().skipLocked().execute();
     for (const row of rows) {
       const event = { id: String(row.id), event: row.event, standardId: row.standard_id, actorId: row.actor_id, payload: row.payload, createdAt: row.created_at } as StoredOutboxEvent;
-      for (const handle of handlers) await handle(trx, event);
+      for (const handle of handlers) await handle(trx, event, afterCommit);
     }
     if (rows.length > 0) await trx.deleteFrom("event_outbox").where("id", "in", rows.map((r) => r.id)).execute();
     return rows.length;
   });
+  for (const run of after) run();
+  return done;
 }

@@ -8,6 +8,7 @@ import type { DomainContext } from "../context";
 import { assertPropose, assertProposalAuthor, assertProposalAuthorRead, assertProposalWriter, assertRead, assertVote, canRead, standardAccess, type ActorAccess, type ProposalFacts, type StandardAccess } from "../access";
 import { recordAudit } from "../audit";
 import { announceEvents, recordEvent } from "../events/outbox";
+import { addWatch } from "../notifications/watches";
 import { notAMember, notFound, proposalNotDraft, proposalNotOpen, reasonRequired } from "../errors";
 import { accessToStandard } from "../standards";
 import { coAuthorsOf, countedVotes, proposalDetail, tallyOf, toVote } from "./view";
@@ -118,6 +119,8 @@ export async function createProposal(ctx: DomainContext, actor: Actor | null, sl
       select (select id from proposal), b.room, coalesce((select max(u.seq) from room_updates u where u.room = b.room), 0)
       from base_sections b`.execute(trx);
     await recordAudit(trx, { actorId: access.actor.user.id, standardId, action: "proposal.create", subjectType: "proposal", subjectId: id, toState: "draft", details: { title: input.title.trim() } });
+    // Its author follows what becomes of it.
+    await addWatch(trx, access.actor.user.id, "proposal", id);
     return standardId;
   });
   ctx.events.emit("activity", { standardId });
@@ -256,6 +259,7 @@ export async function addCoAuthor(ctx: DomainContext, actor: Actor | null, id: s
         .executeTakeFirst();
       if (added) {
         await recordAudit(trx, { actorId: access.actor.user.id, standardId: proposal.standard_id, action: "proposal.co_author", subjectType: "proposal", subjectId: id, details: { userId } });
+        await addWatch(trx, userId, "proposal", id);
       }
     }
     return { coAuthors: await coAuthorsOf(trx, id), standardId: proposal.standard_id };
