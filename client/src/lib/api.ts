@@ -1,4 +1,15 @@
 import type {
+  Ballot,
+  BallotVoteBody,
+  CommitteeAction,
+  CommitteeActionBody,
+  CreateCycleBody,
+  Cycle,
+  CycleList,
+  CycleResponse,
+  UpdateStageBody,
+} from "@codewright/shared";
+import type {
   AcceptInviteBody,
   ApiToken,
   CreateInviteBody,
@@ -69,11 +80,14 @@ export class ApiError extends Error {
   override readonly name = "ApiError";
   readonly status: number;
   readonly code: string;
+  /** Facts the server sends with some refusals for a program to act on (`blockers` of `stage_requirements_unmet`). */
+  readonly details: Readonly<Record<string, unknown>> | null;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, details: Record<string, unknown> | null = null) {
     super(message);
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -143,9 +157,10 @@ export class ApiClient {
     }
     const payload = await readJson(response);
     if (response.ok) return { status: response.status, payload };
-    const error = (payload as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    const error = (payload as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
     if (typeof error?.code === "string" && typeof error.message === "string") {
-      throw new ApiError(response.status, error.code, error.message);
+      const details = typeof error.details === "object" && error.details !== null ? (error.details as Record<string, unknown>) : null;
+      throw new ApiError(response.status, error.code, error.message, details);
     }
     throw unexpected(response.status);
   }
@@ -361,8 +376,11 @@ export class ApiClient {
     return (await this.#request<{ proposals: ProposalSummary[] }>("GET", `/api/standards/${segment(slug)}/proposals${query}`)).proposals;
   }
 
-  /** Starts a draft proposal (members). */
-  createProposal(slug: string, body: CreateProposalBody): Promise<ProposalCreated> {
+  /**
+   * Starts a draft proposal: members at any time; during a cycle's open input stage, any verified
+   * reader of a public standard, with `fromSection` forked at once (the proposal is an input of the cycle).
+   */
+  createProposal(slug: string, body: CreateProposalBody & { fromSection?: string }): Promise<ProposalCreated> {
     return this.#request("POST", `/api/standards/${segment(slug)}/proposals`, body);
   }
 
@@ -443,6 +461,63 @@ export class ApiClient {
     return this.#request("GET", `/api/proposals/${segment(id)}/preview`);
   }
 
+  /** The committee's action on an input of a cycle, or null before one is recorded. */
+  async committeeAction(id: string): Promise<CommitteeAction | null> {
+    const answer = await this.#requestOptional<{ committeeAction?: CommitteeAction | null } | CommitteeAction | null>("GET", `/api/proposals/${segment(id)}/committee-action`);
+    return unwrapAction(answer);
+  }
+
+  /** Records the committee's action with its statement (editors, during committee). Throws `stage_closed` (409) outside it. */
+  async setCommitteeAction(id: string, body: CommitteeActionBody): Promise<CommitteeAction | null> {
+    const answer = await this.#requestOptional<{ committeeAction?: CommitteeAction | null } | CommitteeAction | null>("PUT", `/api/proposals/${segment(id)}/committee-action`, body);
+    return unwrapAction(answer);
+  }
+
+  // Revision cycles
+
+  /** The standard's cycles, newest first. */
+  async cycles(slug: string): Promise<Cycle[]> {
+    return (await this.#request<CycleList>("GET", `/api/standards/${segment(slug)}/cycles`)).cycles;
+  }
+
+  /** Starts a cycle (editors). Throws `cycle_active` (409), `invalid_schedule` (400) naming the stage. */
+  async createCycle(slug: string, body: CreateCycleBody): Promise<Cycle> {
+    return (await this.#request<CycleResponse>("POST", `/api/standards/${segment(slug)}/cycles`, body)).cycle;
+  }
+
+  async cycle(id: string): Promise<Cycle> {
+    return (await this.#request<CycleResponse>("GET", `/api/cycles/${segment(id)}`)).cycle;
+  }
+
+  /** Moves a stage's window, with the reason shown on the cycle page (editors). */
+  async updateStage(id: string, stageId: string, body: UpdateStageBody): Promise<Cycle> {
+    return (await this.#request<CycleResponse>("PATCH", `/api/cycles/${segment(id)}/stages/${segment(stageId)}`, body)).cycle;
+  }
+
+  async cancelCycle(id: string, reason: string): Promise<Cycle> {
+    return (await this.#request<CycleResponse>("POST", `/api/cycles/${segment(id)}/cancel`, { reason })).cycle;
+  }
+
+  /** Closes the open stage early (editors). Throws `stage_requirements_unmet` (409) with `details.blockers`. */
+  async advanceCycle(id: string): Promise<Cycle> {
+    return (await this.#request<CycleResponse>("POST", `/api/cycles/${segment(id)}/advance`)).cycle;
+  }
+
+  /** The cycle's ballot: its rounds with tallies and named votes, and the roster. */
+  ballot(id: string): Promise<Ballot> {
+    return this.#request("GET", `/api/cycles/${segment(id)}/ballot`);
+  }
+
+  /** Casts or changes the caller's ballot. Throws 403 off the roster, `reason_required` (400) for a disapproval without one. */
+  async castBallot(id: string, body: BallotVoteBody): Promise<void> {
+    await this.#requestOptional("PUT", `/api/cycles/${segment(id)}/ballot`, body);
+  }
+
+  /** The editors' response to a voter's disapproval. */
+  async respondToNegative(id: string, userId: string, response: string): Promise<void> {
+    await this.#requestOptional("PUT", `/api/cycles/${segment(id)}/ballot/negatives/${segment(userId)}`, { response });
+  }
+
   // Comments
 
   /** Comment threads, as `CommentListQuery` selects them. */
@@ -479,6 +554,16 @@ export class ApiClient {
     return (await this.#request<{ items: ActivityItem[] }>("GET", `/api/me/activity${query}`)).items;
   }
 }
+
+/** A committee action from an answer that is the action itself or wraps it in `committeeAction`. */
+function unwrapAction(answer: unknown): CommitteeAction | null {
+  if (answer === undefined || answer === null || typeof answer !== "object") return null;
+  if ("committeeAction" in answer) return ((answer as { committeeAction: CommitteeAction | null }).committeeAction ?? null);
+  return "action" in answer ? (answer as CommitteeAction) : null;
+}
+
+/** The URL of a standard's RFC 5545 calendar of every cycle's stages. */
+export const calendarUrl = (slug: string) => `/api/standards/${segment(slug)}/calendar.ics`;
 
 async function readJson(response: Response): Promise<unknown> {
   if (!response.headers.get("content-type")?.includes("application/json")) return undefined;

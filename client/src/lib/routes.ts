@@ -30,6 +30,7 @@ export type Route =
   | { name: "proposals"; slug: string; state: ProposalState | null }
   | { name: "proposal"; id: string; sectionId: string | null; editing: boolean }
   | { name: "activity" }
+  | { name: "cycle"; id: string }
   | { name: "notFound"; path: string };
 
 export type RouteName = Route["name"];
@@ -101,6 +102,8 @@ export const paths = {
     `/proposals/${seg(id)}` + (sectionId ? `/sections/${seg(sectionId)}` + (editing ? "/edit" : "") : ""),
   /** The signed-in user's activity feed. */
   activity: () => "/activity",
+  /** A revision cycle's page: its stages, deadlines, blockers and ballot. */
+  cycle: (id: string) => `/cycles/${seg(id)}`,
 } as const;
 
 /** True for a path on this site (`/x`), false for another site (`//host`, `https:`) or garbage. */
@@ -128,6 +131,7 @@ export function matchRoute(pathname: string, search = ""): Route {
   if (a === "account" && parts.length === 1) return { name: "account" };
   if (a === "invite" && parts.length === 1) return { name: "invite" };
   if (a === "activity" && parts.length === 1) return { name: "activity" };
+  if (a === "cycles" && b !== undefined && parts.length === 2) return { name: "cycle", id: b };
   if (a === "proposals" && b !== undefined) return matchProposalRoute(b, parts.slice(2)) ?? { name: "notFound", path: pathname };
   if (a === "standards" && b !== undefined && c === "proposals" && d === undefined) {
     const state = new URLSearchParams(search).get("state");
