@@ -7,10 +7,15 @@ import { openDatabase, type DatabaseHandle } from "./db/connect";
 import { migrateToLatest } from "./db/migrate";
 import { ensureFirstAdmin, type FirstAdmin } from "./domain/bootstrap";
 import { importStandard } from "./domain/importer";
+import { publishRelease } from "./domain/releases/publish";
+import type { ReleaseSigner } from "./domain/releases/signing";
+import { workflowRecords } from "./domain/proposals";
 
 /** The sample building code loaded on first start. */
 export const SAMPLE_PATH = resolve(import.meta.dirname, "../seed/building-code.md");
 export const SAMPLE_SLUG = "medical-device-software-security";
+/** The sample is published as this release when it is loaded, so readers land on published text and can comment on it. */
+export const SAMPLE_VERSION = "1.0.0";
 /** Where the built client is, unless CLIENT_DIR says otherwise. */
 export const DEFAULT_CLIENT_DIR = resolve(import.meta.dirname, "../../client/dist");
 
@@ -37,10 +42,11 @@ export interface Prepared {
 const FIRST_START_LOCK = 7_031_962_114;
 
 /**
- * First-start work: an admin, and the sample building code when the database holds no standard yet.
+ * First-start work: an admin, and the sample building code when the database holds no standard yet,
+ * published as release 1.0.0 when a `signer` is given (the server's; tests may leave it out).
  * Processes starting together against one database take turns, so only the first one does it.
  */
-export async function prepareData(database: DatabaseHandle, config: Config, report: (line: string) => void): Promise<Prepared> {
+export async function prepareData(database: DatabaseHandle, config: Config, report: (line: string) => void, signer?: ReleaseSigner): Promise<Prepared> {
   return database.db.connection().execute(async (db) => {
     await sql`select pg_advisory_lock(${FIRST_START_LOCK})`.execute(db);
     try {
@@ -57,6 +63,11 @@ export async function prepareData(database: DatabaseHandle, config: Config, repo
             last = pct;
           });
           seeded = result.sections;
+          if (signer) {
+            const standard = await db.selectFrom("standards").selectAll().where("slug", "=", SAMPLE_SLUG).executeTakeFirstOrThrow();
+            await publishRelease(db, standard, { version: SAMPLE_VERSION, notes: "The sample building code, as first loaded." }, null, signer, workflowRecords);
+            report(`published the sample as release ${SAMPLE_VERSION}`);
+          }
         }
       }
       return { firstAdmin, seeded };

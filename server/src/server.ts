@@ -11,15 +11,15 @@ async function main(): Promise<void> {
   const say = (line: string) => process.stdout.write(`codewright: ${line}\n`);
   say(config.databaseUrl ? "using PostgreSQL (DATABASE_URL)" : `using embedded PGlite in ${config.dataDir}`);
   const database = await openMigratedDatabase(config, say);
-  const { firstAdmin } = await prepareData(database, config, say);
+  // The release signing key is made on first start (see domain/releases/signing.ts for where it is kept).
+  const signer = await ReleaseSigner.open(database.db, config.dataDir);
+  const { firstAdmin } = await prepareData(database, config, say, signer);
   if (firstAdmin?.generatedPassword) {
     say(`created the first admin: ${firstAdmin.email}`);
     say(`one-time password (shown only now; change it after signing in): ${firstAdmin.generatedPassword}`);
   } else if (firstAdmin) {
     say(`created the first admin: ${firstAdmin.email}`);
   }
-  // The release signing key is made on first start (see domain/releases/signing.ts for where it is kept).
-  const signer = await ReleaseSigner.open(database.db, config.dataDir);
   say(`releases are signed with key ${signer.kid}`);
   say(mailDestination(config.mail));
   const app = await buildApp({ config, database });
