@@ -150,7 +150,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     database,
     config,
     log: app.log,
-    rooms: { draft: draftRoomGrant, proposal: proposalRoomGrant },
+    rooms: { draft: draftRoomGrant, proposal: proposalRoomGrant(ctx) },
     statePoints: { proposalBases: activeBaseSeqs },
   });
   await app.register(syncPlugin, { sync, ctx, allowedOrigins: config.allowedOrigins });

@@ -1,4 +1,4 @@
-import type { StandardPermissions } from "@codewright/shared";
+import type { StageKind, StandardPermissions } from "@codewright/shared";
 import type { Db } from "../db/database";
 import type { MembershipRow, StandardRow } from "../db/tables/standards";
 import type { UserRow } from "../db/tables/users";
@@ -163,24 +163,65 @@ export interface ProposalFacts {
   authorId: string;
   coAuthorIds: readonly string[];
   state: "draft" | "open" | "accepted" | "rejected" | "withdrawn";
+  /** The cycle it is an input to; null for a proposal outside any cycle's input. */
+  cycleId: string | null;
+  /** The working stage of its cycle now (see `workingStage`), while that cycle is active; null otherwise. */
+  cycleStage: StageKind | null;
 }
+
+/** Whether the standard's active cycle takes inputs now, for `canPropose` and `standardPermissions`. */
+export interface ProposalWindow {
+  /** The standard has an active cycle. */
+  active: boolean;
+  /** Its `input` stage is the working stage now. */
+  inputOpen: boolean;
+}
+/** A standard with no active cycle: members propose at any time, as before cycles. */
+export const NO_CYCLE: ProposalWindow = { active: false, inputOpen: false };
 
 const actorId = (a: StandardAccess) => a.actor?.user.id;
 const belongs = (a: StandardAccess) => isAdmin(a) || isMember(a);
 
-/** Members start proposals. */
-export const canPropose = (a: StandardAccess) => a.actor !== null && belongs(a) && verified(a);
-/** The proposal's author, while still a member. */
-export const isProposalAuthor = (a: StandardAccess, p: ProposalFacts) => a.actor !== null && actorId(a) === p.authorId && belongs(a);
+/**
+ * Public input: on a public standard, the author of an input and their co-authors act on it as
+ * members would, members or not (they still vote on nothing and read only what readers read).
+ * On a members-only standard, only members take part.
+ */
+const inputWriter = (a: StandardAccess, p: ProposalFacts) => belongs(a) || (p.cycleId !== null && a.standard.is_public);
+
+/**
+ * Members start proposals; while a cycle's input stage is open, so does any verified reader of a
+ * public standard (their proposal is an input). Outside the input stage of an active cycle, only
+ * editors start proposals (not inputs: they carry out dispositions); the others are told the
+ * stage is closed, which `createProposal` checks against the cycle.
+ */
+export const canPropose = (a: StandardAccess, w: ProposalWindow = NO_CYCLE) =>
+  a.actor !== null && canRead(a) && verified(a) && (belongs(a) || (w.inputOpen && a.standard.is_public));
+/** Outside the input stage of an active cycle, editors still start (and submit) proposals that are not inputs. */
+export const canProposeOutsideInput = (a: StandardAccess) => canDecide(a);
+/** The proposal's author, while still a member (or, for an input to a public standard, a reader). */
+export const isProposalAuthor = (a: StandardAccess, p: ProposalFacts) => a.actor !== null && actorId(a) === p.authorId && inputWriter(a, p);
 /** The author, while still a member, submits, reopens, withdraws and invites co-authors (the state is checked by the caller). */
 export const canActAsAuthor = (a: StandardAccess, p: ProposalFacts) => isProposalAuthor(a, p) && verified(a);
-/** The author and invited co-authors, while members. */
+/** The author and invited co-authors, while members (or, for an input to a public standard, readers). */
 export const isProposalWriter = (a: StandardAccess, p: ProposalFacts) =>
-  a.actor !== null && belongs(a) && (a.actor.user.id === p.authorId || p.coAuthorIds.includes(a.actor.user.id));
-/** The writers edit the proposal's text and outline, only in `draft`: an open proposal's text is frozen while it is reviewed. */
-export const canCoEdit = (a: StandardAccess, p: ProposalFacts) => p.state === "draft" && isProposalWriter(a, p) && verified(a);
+  a.actor !== null && inputWriter(a, p) && (a.actor.user.id === p.authorId || p.coAuthorIds.includes(a.actor.user.id));
+/**
+ * Who edits the proposal's text:
+ * - its writers, only in `draft`: an open proposal's text is frozen while it is reviewed;
+ * - editors, on an open input while its cycle's `committee` stage is the working one: that is
+ *   how the committee modifies an input before recording `accept-as-modified`. Their changes
+ *   are theirs in the proposal room's log, so the proposal's diff and history show who made them.
+ */
+export const canCoEdit = (a: StandardAccess, p: ProposalFacts) =>
+  verified(a) && ((p.state === "draft" && isProposalWriter(a, p)) || (p.state === "open" && p.cycleStage === "committee" && isEditor(a) && a.actor !== null));
 /** Editors (and admins) accept and reject. */
 export const canDecide = (a: StandardAccess) => a.actor !== null && isEditor(a) && verified(a);
+/** Who may be invited as a co-author (not disabled): members; for an input to a public standard, any user with a verified address too. */
+export const canBeInvited = (standard: StandardRow, invitee: { member: boolean; verified: boolean; disabled: boolean }, p: ProposalFacts) =>
+  !invitee.disabled && (invitee.member || (p.cycleId !== null && standard.is_public && invitee.verified));
+/** Editors record the committee's action on an input (the stage is checked by the caller). */
+export const canRecordCommitteeAction = (a: StandardAccess) => canDecide(a);
 
 /** Who may start a comment thread (or reply) on a target of this standard. */
 export function canComment(a: StandardAccess, kind: "section" | "proposal" | "proposal_section" | "release_section"): boolean {
@@ -201,10 +242,12 @@ export function proposalRoomRights(a: StandardAccess, p: ProposalFacts): RoomRig
   return { read, write, unverified: read && !write && a.actor !== null && canCoEdit(onceVerified({ ...a, actor: a.actor }), p) };
 }
 
-/** Throws 401/403 unless the actor may start a proposal in the standard. */
-export function assertPropose(a: StandardAccess): asserts a is ActorAccess {
-  assertMember(a);
-  assertVerified(a.actor);
+/** Throws 404/401/403 unless the actor may start a proposal in the standard (`canPropose`). */
+export function assertPropose(a: StandardAccess, w: ProposalWindow = NO_CYCLE): asserts a is ActorAccess {
+  assertSignedInReader(a);
+  if (!canPropose(a, w)) {
+    throw refusal(a, (v) => canPropose(v, w), "Only members of this standard can do this. Ask an admin to add you.");
+  }
 }
 
 /** Throws 401/403 unless the actor is the proposal's author (and still a member). */
@@ -227,6 +270,11 @@ export function assertProposalWriter(a: StandardAccess, p: ProposalFacts): asser
 }
 
 export function assertDecide(a: StandardAccess): asserts a is ActorAccess {
+  assertEditor(a);
+}
+
+/** Throws 401/403 unless the actor records committee actions (editors). */
+export function assertRecordCommitteeAction(a: StandardAccess): asserts a is ActorAccess {
   assertEditor(a);
 }
 
@@ -284,14 +332,14 @@ export function assertRespondToNegative(a: StandardAccess): asserts a is ActorAc
  * What the actor may do in the standard, from the rules above, for clients to show the right
  * actions (see `StandardPermissions`). Each flag is exactly the check its action makes.
  */
-export function standardPermissions(a: StandardAccess): StandardPermissions {
+export function standardPermissions(a: StandardAccess, w: ProposalWindow = NO_CYCLE): StandardPermissions {
   const editor = canRead(a) && a.actor !== null && isEditor(a);
   const member = canRead(a) && a.actor !== null && belongs(a);
   const admin = isAdmin(a);
   const writes = verified(a);
   return {
     editSections: editor && writes,
-    propose: canRead(a) && canPropose(a),
+    propose: canPropose(a, w) && (!w.active || w.inputOpen || canProposeOutsideInput(a)),
     comment: canComment(a, "section"),
     commentOnReleases: canComment(a, "release_section"),
     readDraftDiff: member,

@@ -41,7 +41,7 @@ export const emptyComment = () => new DomainError("empty_comment", "Write someth
 /** A decision or a disapproval without the reason it needs; the message says which. */
 export const reasonRequired = (message: string) => new DomainError("reason_required", message, 400);
 export const responseRequired = (message = "A disposition needs a response to the commenter.") => new DomainError("response_required", message, 400);
-export const notAMember = () => new DomainError("not_a_member", "Only members of this standard can co-author a proposal.", 400);
+export const notAMember = (message = "Only members of this standard can co-author a proposal.") => new DomainError("not_a_member", message, 400);
 export const notAPublicComment = () => new DomainError("not_a_public_comment", "Only public comments on a release get a disposition.", 400);
 /** A webhook address that is not http(s), cannot be resolved, or points inside a private network; the message says which. */
 export const webhookUrlNotAllowed = (message: string) => new DomainError("webhook_url_not_allowed", message, 400);

@@ -16,6 +16,7 @@ import type { Db } from "../db/database";
 import type { SectionRow, StandardRow } from "../db/tables/standards";
 import type { Actor } from "./auth";
 import { assertEditor, assertRead, standardPermissions } from "./access";
+import { proposalWindow } from "./cycles/cycles";
 import { accessToStandard } from "./standards";
 import { invalidMove, labelTaken, notFound } from "./errors";
 import { recordAudit } from "./audit";
@@ -61,7 +62,7 @@ export async function readSection(ctx: DomainContext, actor: Actor | null, slug:
   const content = readBody(doc, section.room);
   doc.destroy();
   const numbers = new Map(sections.map((s) => [s.id, s.number]));
-  return { ...toSectionSummary(section), content, text: plainText(parseContent(content), (id) => numbers.get(id)), permissions: standardPermissions(access) };
+  return { ...toSectionSummary(section), content, text: plainText(parseContent(content), (id) => numbers.get(id)), permissions: standardPermissions(access, await proposalWindow(ctx, ctx.db, access.standard.id)) };
 }
 
 /** Adds a section to the draft, by an editor. Throws 401/403/404, 409 `label_taken`. */

@@ -3,15 +3,16 @@ import type { CreateStandardBody, MemberList, Membership, MembershipRole, Ok, St
 import type { Db } from "../db/database";
 import type { StandardRow } from "../db/tables/standards";
 import type { Actor } from "./auth";
-import { assertAdmin, assertEditor, assertEditorRead, assertManage, assertRead, canRead, standardAccess, standardPermissions, type StandardAccess } from "./access";
+import { assertAdmin, assertEditor, assertEditorRead, assertManage, assertRead, canRead, NO_CYCLE, standardAccess, standardPermissions, type ProposalWindow, type StandardAccess } from "./access";
 import { invalidRequest, notFound, slugTaken } from "./errors";
 import { isTimeZone } from "./cycles/schedule";
+import { proposalWindow } from "./cycles/cycles";
 import { recordAudit } from "./audit";
 import type { DomainContext } from "./context";
 import { toUser } from "./users";
 
-/** The standard as the asking user sees it, with what they may do in it. */
-export function toStandard(access: StandardAccess): Standard {
+/** The standard as the asking user sees it, with what they may do in it (`window`: whether its active cycle takes inputs now). */
+export function toStandard(access: StandardAccess, window: ProposalWindow = NO_CYCLE): Standard {
   const row = access.standard;
   return {
     id: row.id,
@@ -27,7 +28,7 @@ export function toStandard(access: StandardAccess): Standard {
     negativeLimit: row.negative_limit,
     recirculationDays: row.recirculation_days,
     interestCategories: row.interest_categories,
-    permissions: standardPermissions(access),
+    permissions: standardPermissions(access, window),
   };
 }
 
@@ -61,7 +62,7 @@ export async function listStandards(ctx: DomainContext, actor: Actor | null): Pr
 export async function readStandard(ctx: DomainContext, actor: Actor | null, slug: string): Promise<Standard> {
   const access = await accessToStandard(ctx.db, slug, actor);
   assertRead(access);
-  return toStandard(access);
+  return toStandard(access, await proposalWindow(ctx, ctx.db, access.standard.id));
 }
 
 export interface NewStandard {
@@ -125,7 +126,7 @@ export async function updateStandard(ctx: DomainContext, actor: Actor | null, sl
   });
   // After the commit, so connections told to come back are checked against the new visibility.
   if (after.standard.is_public !== before.is_public) ctx.events.emit("visibilityChanged", { standardId: before.id });
-  return toStandard(after);
+  return toStandard(after, await proposalWindow(ctx, ctx.db, after.standard.id));
 }
 
 /** The members of a standard, by name. Its editors (and admins) only. */

@@ -31,6 +31,32 @@ async function freshCycle(t: TestApp, w: World, stages = openSchedule()): Promis
   return { id: cycle.id, stageId: cycle.stages[0].id };
 }
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * An open input by the world's contributor to a fresh cycle whose committee stage is the working
+ * one now: made during the input stage, then the input stage is ended in the database and a read
+ * settles the cycle, so that the request tried next settles nothing.
+ */
+async function inputInCommittee(t: TestApp, w: World): Promise<{ cycleId: string; id: string }> {
+  const now = Date.now();
+  const { id: cycleId } = await freshCycle(t, w, [
+    { kind: "input", opensAt: iso(now - HOUR), closesAt: iso(now + HOUR) },
+    { kind: "committee", opensAt: iso(now + HOUR), closesAt: iso(now + 2 * HOUR) },
+    { kind: "ballot", opensAt: iso(now + 2 * HOUR), closesAt: iso(now + 3 * HOUR) },
+  ]);
+  const as = w.users.contributor.auth;
+  const created = await t.app.inject({ method: "POST", url: `/api/standards/${w.standard.slug}/proposals`, headers: as, payload: { title: "Matrix input" } });
+  const id = created.json().id as string;
+  const submitted = await t.app.inject({ method: "POST", url: `/api/proposals/${id}/submit`, headers: as });
+  if (submitted.statusCode !== 200) throw new Error(`submitting an input for the matrix failed: ${submitted.statusCode} ${submitted.body}`);
+  await t.db.updateTable("cycle_stages").set({ closes_at: new Date(now - 1000) }).where("cycle_id", "=", cycleId).where("kind", "=", "input").execute();
+  await t.db.updateTable("cycle_stages").set({ opens_at: new Date(now - 1000) }).where("cycle_id", "=", cycleId).where("kind", "=", "committee").execute();
+  const cycle = await t.app.inject({ method: "GET", url: `/api/cycles/${cycleId}`, headers: w.users.admin.auth });
+  if (cycle.json().cycle.currentStage !== "committee") throw new Error(`the matrix's cycle is not in committee: ${cycle.body}`);
+  return { cycleId, id };
+}
+
 /** Authorization-matrix entries for the revision-cycle routes. */
 export const CYCLE_MATRIX: Record<string, MatrixEntry> = {
   "POST /api/standards/:slug/cycles": {
@@ -60,6 +86,19 @@ export const CYCLE_MATRIX: Record<string, MatrixEntry> = {
   "PUT /api/cycles/:id/ballot": {
     allowed: ["voter", "editor"],
     build: async (w, t) => ({ method: "PUT", url: `/api/cycles/${(await freshCycle(t, w, ballotSchedule())).id}/ballot`, payload: { vote: "approve" } }),
+  },
+  "PUT /api/proposals/:id/committee-action": {
+    allowed: EDITORS,
+    build: async (w, t) => ({ method: "PUT", url: `/api/proposals/${(await inputInCommittee(t, w)).id}/committee-action`, payload: { action: "reject", statement: "matrix" } }),
+  },
+  "GET /api/proposals/:id/committee-action": {
+    allowed: EVERY_MEMBER,
+    build: async (w, t) => {
+      const { id } = await inputInCommittee(t, w);
+      const res = await t.app.inject({ method: "PUT", url: `/api/proposals/${id}/committee-action`, headers: w.users.editor.auth, payload: { action: "reject", statement: "matrix" } });
+      if (res.statusCode !== 200) throw new Error(`a committee action for the matrix failed: ${res.statusCode} ${res.body}`);
+      return { method: "GET", url: `/api/proposals/${id}/committee-action` };
+    },
   },
   "PUT /api/cycles/:id/ballot/negatives/:userId": {
     allowed: EDITORS,

@@ -114,25 +114,7 @@ export type UpdateStageBody = Static<typeof UpdateStageBody>;
 export const CancelCycleBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) });
 export type CancelCycleBody = Static<typeof CancelCycleBody>;
 
-// ---- Committee actions ----------------------------------------------------------------------
-
-export const CommitteeActionKind = Type.Union([Type.Literal("accept"), Type.Literal("accept-as-modified"), Type.Literal("reject")]);
-export type CommitteeActionKind = Static<typeof CommitteeActionKind>;
-export const CommitteeActionBody = Type.Object({ action: CommitteeActionKind, statement: LongText });
-export type CommitteeActionBody = Static<typeof CommitteeActionBody>;
-export const NamedVote = Type.Object({ user: UserRef, vote: VoteChoice, reason: Type.Union([Type.String(), Type.Null()]) });
-export type NamedVote = Static<typeof NamedVote>;
-export const CommitteeAction = Type.Object({
-  proposal: Uuid,
-  cycle: Uuid,
-  action: CommitteeActionKind,
-  statement: Type.String(),
-  tally: Tally,
-  votes: Type.Array(NamedVote),
-  actedBy: Type.Union([UserRef, Type.Null()]),
-  actedAt: DateTime,
-});
-export type CommitteeAction = Static<typeof CommitteeAction>;
+// ---- Committee actions: see proposals.ts (`CommitteeAction`), as a proposal's detail carries its action.
 
 // ---- The ballot -----------------------------------------------------------------------------
 

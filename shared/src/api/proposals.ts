@@ -2,6 +2,7 @@ import { Type, type Static } from "typebox";
 import { ReleaseDiff } from "../diff/types";
 import { CreateSectionBody, UpdateSectionBody } from "./standards";
 import { Flags, LongText, Title, Uuid } from "./common";
+import { Affiliation } from "./participation";
 
 /** `draft → open → accepted | rejected | withdrawn`; `open → draft` when its authors reopen it. */
 export const ProposalState = Type.Union([
@@ -37,7 +38,18 @@ export const Tally = Type.Object({
 });
 export type Tally = Static<typeof Tally>;
 
-export const CreateProposalBody = Type.Object({ title: Title, rationale: Type.Optional(LongText) });
+/**
+ * `POST /api/standards/:slug/proposals`. `rationale` is the substantiation (why). During a cycle's
+ * input stage, `affiliation` is the submitter's (kept on their profile when it names none), and
+ * `fromSection` starts the proposal with that section of the draft forked, as "Propose a change"
+ * on a release section does.
+ */
+export const CreateProposalBody = Type.Object({
+  title: Title,
+  rationale: Type.Optional(LongText),
+  affiliation: Type.Optional(Affiliation),
+  fromSection: Type.Optional(Uuid),
+});
 export type CreateProposalBody = Static<typeof CreateProposalBody>;
 export const ProposalCreated = Type.Object({ id: Uuid, state: Type.Literal("draft") });
 export type ProposalCreated = Static<typeof ProposalCreated>;
@@ -125,8 +137,31 @@ export const Decision = Type.Object({
 });
 export type Decision = Static<typeof Decision>;
 
+/**
+ * What a cycle's committee did with an input: its action and statement (the committee's reason,
+ * owed to the submitter), with the tally and the named votes (with reasons and affiliations) as
+ * they stood, frozen into the record, and who recorded it.
+ */
+export const CommitteeActionKind = Type.Union([Type.Literal("accept"), Type.Literal("accept-as-modified"), Type.Literal("reject")]);
+export type CommitteeActionKind = Static<typeof CommitteeActionKind>;
+export const CommitteeActionBody = Type.Object({ action: CommitteeActionKind, statement: LongText });
+export type CommitteeActionBody = Static<typeof CommitteeActionBody>;
+export const NamedVote = Type.Object({ user: UserRef, vote: VoteChoice, reason: Type.Union([Type.String(), Type.Null()]) });
+export type NamedVote = Static<typeof NamedVote>;
+export const CommitteeAction = Type.Object({
+  proposal: Uuid,
+  cycle: Uuid,
+  action: CommitteeActionKind,
+  statement: Type.String(),
+  tally: Tally,
+  votes: Type.Array(NamedVote),
+  actedBy: Type.Union([UserRef, Type.Null()]),
+  actedAt: Type.String({ format: "date-time" }),
+});
+export type CommitteeAction = Static<typeof CommitteeAction>;
+
 /** What the asking user may do with the proposal now (for showing buttons; the server checks again). */
-export const ProposalPermissions = Flags(["edit", "submit", "reopen", "withdraw", "inviteCoAuthors", "vote", "decide", "comment"]);
+export const ProposalPermissions = Flags(["edit", "submit", "reopen", "withdraw", "inviteCoAuthors", "vote", "decide", "recordCommitteeAction", "comment"]);
 export type ProposalPermissions = Static<typeof ProposalPermissions>;
 
 export const ProposalDetail = Type.Object({
@@ -149,6 +184,10 @@ export const ProposalDetail = Type.Object({
   timeline: Type.Array(TimelineEntry),
   sections: Type.Array(ProposalSection),
   permissions: ProposalPermissions,
+  /** The cycle it is an input to; null for a proposal outside any cycle. */
+  cycle: Type.Union([Uuid, Type.Null()]),
+  /** What the committee did with it, once recorded (inputs only). */
+  committeeAction: Type.Union([CommitteeAction, Type.Null()]),
   createdAt: Type.String({ format: "date-time" }),
   updatedAt: Type.String({ format: "date-time" }),
   submittedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),

@@ -24,8 +24,8 @@ export interface ProposalsTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
   submitted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   decided_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-  /** The cycle it is an input to; null for a proposal outside any cycle. */
-  cycle_id: ColumnType<string | null, string | null | undefined, never>;
+  /** The cycle it is an input to; null for a proposal outside any cycle. Set when made, or when submitted, during an input stage. */
+  cycle_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type ProposalRow = Selectable<ProposalsTable>;
 

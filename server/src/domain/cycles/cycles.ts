@@ -4,7 +4,7 @@ import type { Db } from "../../db/database";
 import type { StandardRow } from "../../db/tables/standards";
 import type { Actor } from "../auth";
 import type { DomainContext } from "../context";
-import { assertEditor, assertRead, standardAccess, type StandardAccess } from "../access";
+import { assertEditor, assertRead, NO_CYCLE, standardAccess, type ProposalWindow, type StandardAccess } from "../access";
 import { recordAudit } from "../audit";
 import { cycleActive, invalidSchedule, notFound, stageClosed, stageRequirementsUnmet } from "../errors";
 import { accessToStandard } from "../standards";
@@ -180,6 +180,35 @@ export async function activeCycle(ctx: DomainContext, db: Db, standardId: string
   if (!active) return null;
   const settled = (await settleCycle(db, active.id, ctx.clock.now(), ctx.cycleEffects))!;
   return settled.cycle.state === "active" ? settled : null;
+}
+
+/** Runs `work` in `db` when it is a transaction already, else in a transaction of its own (settling locks the cycle's row). */
+function inTransaction<T>(ctx: DomainContext, db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : ctx.db.transaction().execute(work);
+}
+
+/**
+ * The working stage (see `workingStage`) of a cycle now, settled first; null when the cycle is not
+ * active or no stage is being worked. What proposals' rules read about the cycle they are inputs to.
+ */
+export async function stageNow(ctx: DomainContext, db: Db, cycleId: string): Promise<StageKind | null> {
+  return inTransaction(ctx, db, async (trx) => {
+    const settled = await settleCycle(trx, cycleId, ctx.clock.now(), ctx.cycleEffects);
+    if (!settled || settled.cycle.state !== "active") return null;
+    return workingStage(settled.stages, ctx.clock.now())?.kind ?? null;
+  });
+}
+
+/**
+ * Whether the standard's active cycle takes inputs now, for what a page offers (`standardPermissions`).
+ * One indexed read when the standard has no active cycle; otherwise the cycle is settled first.
+ */
+export async function proposalWindow(ctx: DomainContext, db: Db, standardId: string): Promise<ProposalWindow> {
+  const active = await db.selectFrom("cycles").select("id").where("standard_id", "=", standardId).where("state", "=", "active").executeTakeFirst();
+  if (!active) return NO_CYCLE;
+  const stage = await stageNow(ctx, db, active.id);
+  const still = await db.selectFrom("cycles").select("state").where("id", "=", active.id).executeTakeFirstOrThrow();
+  return still.state === "active" ? { active: true, inputOpen: stage === "input" } : NO_CYCLE;
 }
 
 /** Settles every active cycle of every standard (the background worker). Returns how many changed state. */

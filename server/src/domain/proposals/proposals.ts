@@ -5,11 +5,33 @@ import type { Db } from "../../db/database";
 import type { ProposalRow, ProposalState, VoteChoice } from "../../db/tables/proposals";
 import type { Actor } from "../auth";
 import type { DomainContext } from "../context";
-import { assertPropose, assertProposalAuthor, assertProposalAuthorRead, assertProposalWriter, assertRead, assertVote, canRead, standardAccess, type ActorAccess, type ProposalFacts, type StandardAccess } from "../access";
+import {
+  assertPropose,
+  assertProposalAuthor,
+  assertProposalAuthorRead,
+  assertProposalWriter,
+  assertRead,
+  assertVote,
+  canBeInvited,
+  canProposeOutsideInput,
+  canRead,
+  NO_CYCLE,
+  standardAccess,
+  type ActorAccess,
+  type ProposalFacts,
+  type StandardAccess,
+} from "../access";
+import type { StageKind } from "@codewright/shared";
+import type { StandardRow } from "../../db/tables/standards";
+import { activeCycle, requireStage, stageNow } from "../cycles/cycles";
+import { workingStage } from "../cycles/schedule";
+import type { SettledCycle } from "../cycles/settle";
+import { personText } from "../accounts/profile";
+import { forkSection } from "./rooms";
 import { recordAudit } from "../audit";
 import { announceEvents, recordEvent } from "../events/outbox";
 import { addWatch } from "../notifications/watches";
-import { notAMember, notFound, proposalNotDraft, proposalNotOpen, reasonRequired } from "../errors";
+import { notAMember, notFound, proposalNotDraft, proposalNotOpen, reasonRequired, stageClosed } from "../errors";
 import { accessToStandard } from "../standards";
 import { coAuthorsOf, countedVotes, proposalDetail, tallyOf, toVote } from "./view";
 import { proposalDiff, proposalPreview } from "./documents";
@@ -22,13 +44,13 @@ export interface ProposalAccess {
   facts: ProposalFacts;
 }
 
-function factsOf(proposal: ProposalRow, coAuthorIds: readonly string[]): ProposalFacts {
-  return { authorId: proposal.author_id, coAuthorIds, state: proposal.state };
+function factsOf(proposal: ProposalRow, coAuthorIds: readonly string[], cycleStage: StageKind | null): ProposalFacts {
+  return { authorId: proposal.author_id, coAuthorIds, state: proposal.state, cycleId: proposal.cycle_id, cycleStage };
 }
 
 /** The same proposal access after `row` was written in this transaction (its state may have moved on). */
 export function withRow(found: ProposalAccess, row: ProposalRow): ProposalAccess {
-  return { ...found, proposal: row, facts: factsOf(row, found.facts.coAuthorIds) };
+  return { ...found, proposal: row, facts: factsOf(row, found.facts.coAuthorIds, found.facts.cycleStage) };
 }
 
 /**
@@ -36,7 +58,7 @@ export function withRow(found: ProposalAccess, row: ProposalRow): ProposalAccess
  * transaction ends (every state change takes it, so two of them never interleave). Throws 404
  * when the proposal does not exist or its standard is hidden from the actor.
  */
-export async function accessToProposal(db: Db, id: string, actor: Actor | null, forUpdate = false): Promise<ProposalAccess> {
+export async function accessToProposal(ctx: DomainContext, db: Db, id: string, actor: Actor | null, forUpdate = false): Promise<ProposalAccess> {
   let q = db.selectFrom("proposals").selectAll().where("id", "=", id);
   if (forUpdate) q = q.forUpdate();
   const proposal = await q.executeTakeFirst();
@@ -45,7 +67,9 @@ export async function accessToProposal(db: Db, id: string, actor: Actor | null, 
   const access = await standardAccess(db, standard, actor);
   if (!canRead(access)) throw notFound("proposal");
   const coAuthors = await db.selectFrom("proposal_co_authors").select("user_id").where("proposal_id", "=", id).execute();
-  return { access, proposal, facts: factsOf(proposal, coAuthors.map((c) => c.user_id)) };
+  // An input's rules depend on its cycle's stage: settled to the clock first.
+  const cycleStage = proposal.cycle_id ? await stageNow(ctx, db, proposal.cycle_id) : null;
+  return { access, proposal, facts: factsOf(proposal, coAuthors.map((c) => c.user_id), cycleStage) };
 }
 
 const STATE_WORDS: Record<ProposalState, string> = {
@@ -84,18 +108,53 @@ export function assertActive(p: ProposalRow): void {
 export interface NewProposal {
   title: string;
   rationale?: string;
+  /** The submitter's affiliation: stored on their profile when it names none (a profile's own is changed on the account page). */
+  affiliation?: string;
+  /** A section of the draft to fork at once ("Propose a change" on a section). */
+  fromSection?: string;
+}
+
+/**
+ * Which cycle a proposal the actor starts or submits now is an input to (null: none), or throws
+ * 409 `stage_closed`:
+ * - no active cycle: none, as before cycles;
+ * - the active cycle's `input` stage is the working one: that cycle (members' proposals too);
+ * - otherwise: editors' proposals are not inputs and go ahead at any time (editors carry out
+ *   the committee's actions and the comments' dispositions with them); everyone else is told
+ *   the input stage is closed, with its window.
+ * An input stays an input of its own cycle: it is submitted (or reopened) only during that cycle's input stage.
+ */
+async function inputCycleFor(ctx: DomainContext, trx: Db, access: ActorAccess, proposal?: ProposalRow): Promise<string | null> {
+  const cycle = await activeCycle(ctx, trx, access.standard.id);
+  if (proposal?.cycle_id) {
+    if (cycle?.cycle.id !== proposal.cycle_id) throw stageClosed("The cycle this proposal is an input to has ended: it can no longer be submitted.");
+    await requireStage(ctx, trx, access.standard, "input");
+    return proposal.cycle_id;
+  }
+  if (!cycle) return null;
+  if (workingStage(cycle.stages, ctx.clock.now())?.kind === "input") return cycle.cycle.id;
+  if (canProposeOutsideInput(access)) return null;
+  await requireStage(ctx, trx, access.standard, "input");
+  throw stageClosed("The input stage of this standard's cycle is closed.");
 }
 
 /**
  * Starts a proposal in `draft`. Its base is recorded in one statement, so it is one consistent
- * point of the draft: the outline, and the last seq of every draft room's log. Members only.
+ * point of the draft: the outline, and the last seq of every draft room's log. Members only, and
+ * during an open `input` stage any verified reader of a public standard: see `inputCycleFor` for
+ * when it is an input and when the stage refuses it (409 `stage_closed`). Throws 404 for an
+ * unknown `fromSection`.
  */
 export async function createProposal(ctx: DomainContext, actor: Actor | null, slug: string, input: NewProposal): Promise<ProposalCreated> {
   const id = randomUUID();
   const standardId = await ctx.db.transaction().execute(async (trx) => {
     const access = await accessToStandard(trx, slug, actor);
-    assertPropose(access);
+    const active = await trx.selectFrom("cycles").select("id").where("standard_id", "=", access.standard.id).where("state", "=", "active").executeTakeFirst();
+    // With an active cycle, who may propose is judged as during its input stage; the stage is checked next.
+    assertPropose(access, active ? { active: true, inputOpen: true } : NO_CYCLE);
+    const cycleId = await inputCycleFor(ctx, trx, access);
     const standardId = access.standard.id;
+    const affiliation = input.affiliation === undefined ? undefined : personText(input.affiliation, "affiliation");
     // A key-share lock on the rooms' rows: appends go on, but a compaction waits for this
     // transaction and then sees the base it records (it merges no rows across a base seq).
     await sql`
@@ -111,14 +170,27 @@ export async function createProposal(ctx: DomainContext, actor: Actor | null, sl
                                   order by parent_id nulls first, position), '[]'::jsonb) as outline
         from base_sections
       ), proposal as (
-        insert into proposals (id, standard_id, author_id, title, rationale, state, base_outline, outline)
-        select ${id}, ${standardId}, ${access.actor.user.id}, ${input.title.trim()}, ${input.rationale ?? ""}, 'draft', outline, outline from base_outline
+        insert into proposals (id, standard_id, author_id, title, rationale, state, base_outline, outline, cycle_id)
+        select ${id}, ${standardId}, ${access.actor.user.id}, ${input.title.trim()}, ${input.rationale ?? ""}, 'draft', outline, outline, ${cycleId}::uuid from base_outline
         returning id
       )
       insert into proposal_bases (proposal_id, room, seq)
       select (select id from proposal), b.room, coalesce((select max(u.seq) from room_updates u where u.room = b.room), 0)
       from base_sections b`.execute(trx);
-    await recordAudit(trx, { actorId: access.actor.user.id, standardId, action: "proposal.create", subjectType: "proposal", subjectId: id, toState: "draft", details: { title: input.title.trim() } });
+    if (input.fromSection !== undefined && !(await forkSection(trx, id, input.fromSection))) throw notFound("section");
+    if (affiliation !== undefined && access.actor.user.affiliation === null) {
+      await trx.updateTable("users").set({ affiliation }).where("id", "=", access.actor.user.id).where("affiliation", "is", null).execute();
+      await recordAudit(trx, { actorId: access.actor.user.id, action: "user.update", subjectType: "user", subjectId: access.actor.user.id, details: { fields: ["affiliation"] } });
+    }
+    await recordAudit(trx, {
+      actorId: access.actor.user.id,
+      standardId,
+      action: "proposal.create",
+      subjectType: "proposal",
+      subjectId: id,
+      toState: "draft",
+      details: { title: input.title.trim(), ...(cycleId ? { cycle: cycleId } : {}), ...(input.fromSection ? { fromSection: input.fromSection } : {}) },
+    });
     // Its author follows what becomes of it.
     await addWatch(trx, access.actor.user.id, "proposal", id);
     return standardId;
@@ -130,7 +202,7 @@ export async function createProposal(ctx: DomainContext, actor: Actor | null, sl
 /** Changes the title or rationale of a draft proposal. Its authors only. */
 export async function updateProposal(ctx: DomainContext, actor: Actor | null, id: string, change: { title?: string; rationale?: string }): Promise<ProposalDetail> {
   return ctx.db.transaction().execute(async (trx) => {
-    const found = await accessToProposal(trx, id, actor, true);
+    const found = await accessToProposal(ctx, trx, id, actor, true);
     const { access, proposal, facts } = found;
     assertProposalWriter(access, facts);
     assertDraft(proposal);
@@ -187,22 +259,28 @@ function writersChanged(ctx: DomainContext, standardId: string, userIds: Iterabl
 }
 
 /** Moves the proposal to `to` and answers with it as it now is, all in one transaction. The author only, after `check`. */
-async function authorMoves(ctx: DomainContext, actor: Actor | null, id: string, to: ProposalState, check: (p: ProposalRow, trx: Db) => Promise<Record<string, unknown>>) {
+async function authorMoves(ctx: DomainContext, actor: Actor | null, id: string, to: ProposalState, check: (p: ProposalRow, trx: Db, access: ActorAccess) => Promise<Record<string, unknown>>) {
   return ctx.db.transaction().execute(async (trx) => {
-    const found = await accessToProposal(trx, id, actor, true);
+    const found = await accessToProposal(ctx, trx, id, actor, true);
     const { access, proposal, facts } = found;
     assertProposalAuthor(access, facts);
-    const details = await check(proposal, trx);
+    const details = await check(proposal, trx, access);
     const row = await transition(trx, proposal, to, access.actor.user.id, details);
     return { detail: await proposalDetail(trx, withRow(found, row)), standardId: row.standard_id, writers: [facts.authorId, ...facts.coAuthorIds] };
   });
 }
 
-/** `draft → open`: the author submits the proposal for review; its text freezes. */
+/**
+ * `draft → open`: the author submits the proposal for review; its text freezes. While a cycle is
+ * active, it is an input of the cycle when submitted during its input stage (see `inputCycleFor`).
+ */
 export async function submitProposal(ctx: DomainContext, actor: Actor | null, id: string): Promise<ProposalDetail> {
-  const { detail, standardId, writers } = await authorMoves(ctx, actor, id, "open", async (proposal) => {
+  const { detail, standardId, writers } = await authorMoves(ctx, actor, id, "open", async (proposal, trx, access) => {
     assertDraft(proposal);
-    return {};
+    const cycleId = await inputCycleFor(ctx, trx, access, proposal);
+    if (cycleId === proposal.cycle_id) return {};
+    await trx.updateTable("proposals").set({ cycle_id: cycleId }).where("id", "=", proposal.id).execute();
+    return { cycle: cycleId };
   });
   writersChanged(ctx, standardId, writers);
   ctx.events.emit("activity", { standardId });
@@ -212,11 +290,13 @@ export async function submitProposal(ctx: DomainContext, actor: Actor | null, id
 
 /**
  * `open → draft`: the author takes the proposal back to change it. The votes cast so far are
- * cleared (they were on a text that is about to change); each stays in the audit log.
+ * cleared (they were on a text that is about to change); each stays in the audit log. An input
+ * is taken back only during its cycle's input stage (it could not be submitted again after).
  */
 export async function reopenProposal(ctx: DomainContext, actor: Actor | null, id: string): Promise<ProposalDetail> {
-  const { detail, standardId, writers } = await authorMoves(ctx, actor, id, "draft", async (proposal, trx) => {
+  const { detail, standardId, writers } = await authorMoves(ctx, actor, id, "draft", async (proposal, trx, access) => {
     assertOpen(proposal);
+    if (proposal.cycle_id) await inputCycleFor(ctx, trx, access, proposal);
     const cleared = await trx.deleteFrom("proposal_votes").where("proposal_id", "=", id).executeTakeFirst();
     return { votesCleared: Number(cleared.numDeletedRows) };
   });
@@ -236,20 +316,29 @@ export async function withdrawProposal(ctx: DomainContext, actor: Actor | null, 
   return detail;
 }
 
-/** Invites a member of the standard to co-edit the proposal. The author only, while it is a draft or open. */
+/**
+ * Invites someone to co-edit the proposal: a member of the standard, or, for an input to a public
+ * standard, any user with a verified address (`canBeInvited`). The author only, while it is a draft or open.
+ */
 export async function addCoAuthor(ctx: DomainContext, actor: Actor | null, id: string, userId: string): Promise<CoAuthorList> {
   const { coAuthors, standardId } = await ctx.db.transaction().execute(async (trx) => {
-    const { access, proposal, facts } = await accessToProposal(trx, id, actor, true);
+    const { access, proposal, facts } = await accessToProposal(ctx, trx, id, actor, true);
     assertProposalAuthor(access, facts);
     assertActive(proposal);
-    const member = await trx
-      .selectFrom("memberships")
-      .innerJoin("users", "users.id", "memberships.user_id")
-      .select(["users.id", "users.disabled_at"])
-      .where("memberships.standard_id", "=", proposal.standard_id)
-      .where("memberships.user_id", "=", userId)
+    const invitee = await trx
+      .selectFrom("users")
+      .leftJoin("memberships", (j) => j.onRef("memberships.user_id", "=", "users.id").on("memberships.standard_id", "=", proposal.standard_id))
+      .select(["users.id", "users.disabled_at", "users.email_verified_at", "memberships.user_id as member"])
+      .where("users.id", "=", userId)
       .executeTakeFirst();
-    if (!member || member.disabled_at) throw notAMember();
+    const eligible = invitee && canBeInvited(access.standard, { member: invitee.member !== null, verified: invitee.email_verified_at !== null, disabled: invitee.disabled_at !== null }, facts);
+    if (!eligible) {
+      throw notAMember(
+        facts.cycleId !== null && access.standard.is_public
+          ? "Only members of this standard, or users with a verified address, can co-author this input."
+          : undefined,
+      );
+    }
     if (userId !== proposal.author_id) {
       const added = await trx
         .insertInto("proposal_co_authors")
@@ -271,7 +360,7 @@ export async function addCoAuthor(ctx: DomainContext, actor: Actor | null, id: s
 /** Removes a co-author (the author only). Removing someone who is not one is a no-op. */
 export async function removeCoAuthor(ctx: DomainContext, actor: Actor | null, id: string, userId: string): Promise<CoAuthorList> {
   const { coAuthors, standardId } = await ctx.db.transaction().execute(async (trx) => {
-    const { access, facts } = await accessToProposal(trx, id, actor, true);
+    const { access, facts } = await accessToProposal(ctx, trx, id, actor, true);
     assertProposalAuthor(access, facts);
     const removed = await trx.deleteFrom("proposal_co_authors").where("proposal_id", "=", id).where("user_id", "=", userId).executeTakeFirst();
     if (Number(removed.numDeletedRows) > 0) {
@@ -289,7 +378,7 @@ export async function removeCoAuthor(ctx: DomainContext, actor: Actor | null, id
  * for editors), so that inviting does not need anyone's id from elsewhere.
  */
 export async function coAuthorCandidates(ctx: DomainContext, actor: Actor | null, id: string): Promise<{ candidates: UserRef[] }> {
-  const { access, proposal, facts } = await accessToProposal(ctx.db, id, actor);
+  const { access, proposal, facts } = await accessToProposal(ctx, ctx.db, id, actor);
   assertProposalAuthorRead(access, facts);
   const rows = await ctx.db
     .selectFrom("memberships")
@@ -303,6 +392,16 @@ export async function coAuthorCandidates(ctx: DomainContext, actor: Actor | null
   return { candidates: rows.map((r) => ({ id: r.id, displayName: r.display_name, affiliation: r.affiliation })) };
 }
 
+/**
+ * Throws 409 `stage_closed` unless the `committee` stage of the input's own cycle is the working
+ * stage: inputs are voted on, and acted on, only then. Returns the settled cycle.
+ */
+export async function assertCommitteeStage(ctx: DomainContext, trx: Db, standard: StandardRow, proposal: ProposalRow): Promise<SettledCycle> {
+  const settled = await requireStage(ctx, trx, standard, "committee");
+  if (!settled || settled.cycle.id !== proposal.cycle_id) throw stageClosed("The cycle this proposal is an input to has ended: its committee stage is over.");
+  return settled;
+}
+
 export interface VoteInput {
   vote: VoteChoice;
   reason?: string;
@@ -314,10 +413,11 @@ export interface VoteInput {
  */
 export async function castVote(ctx: DomainContext, actor: Actor | null, id: string, input: VoteInput): Promise<{ tally: Tally; vote: Vote }> {
   return ctx.db.transaction().execute(async (trx) => {
-    const { access, proposal } = await accessToProposal(trx, id, actor, true);
+    const { access, proposal } = await accessToProposal(ctx, trx, id, actor, true);
     assertVote(access);
     const voterId = access.actor.user.id;
     assertOpen(proposal);
+    if (proposal.cycle_id) await assertCommitteeStage(ctx, trx, access.standard, proposal);
     const reason = input.reason?.trim() ? input.reason : null;
     if (input.vote === "disapprove" && reason === null) throw reasonRequired("A disapproval needs a reason, so the authors can address it.");
     const before = await trx.selectFrom("proposal_votes").select("vote").where("proposal_id", "=", id).where("user_id", "=", voterId).executeTakeFirst();
@@ -394,17 +494,17 @@ export async function listProposals(ctx: DomainContext, actor: Actor | null, slu
 
 /** Everything `GET /api/proposals/:id` shows, as the actor may see it. Throws 404 when hidden. */
 export async function readProposal(ctx: DomainContext, actor: Actor | null, id: string): Promise<ProposalDetail> {
-  return proposalDetail(ctx.db, await accessToProposal(ctx.db, id, actor));
+  return proposalDetail(ctx.db, await accessToProposal(ctx, ctx.db, id, actor));
 }
 
 /** The proposal against its base, for whoever may read its standard. Throws 404. */
 export async function readProposalDiff(ctx: DomainContext, actor: Actor | null, id: string): Promise<ProposalDiff> {
-  const { proposal } = await accessToProposal(ctx.db, id, actor);
+  const { proposal } = await accessToProposal(ctx, ctx.db, id, actor);
   return proposalDiff(ctx.db, proposal);
 }
 
 /** Today's draft against the draft if the proposal were accepted now, with any conflicts. Throws 404. */
 export async function readProposalPreview(ctx: DomainContext, actor: Actor | null, id: string): Promise<ProposalPreview> {
-  const { proposal } = await accessToProposal(ctx.db, id, actor);
+  const { proposal } = await accessToProposal(ctx, ctx.db, id, actor);
   return proposalPreview(ctx.db, proposal);
 }

@@ -4,7 +4,7 @@ import type { Db } from "../../db/database";
 import type { OutlineEntry, ProposalRow } from "../../db/tables/proposals";
 import type { Actor } from "../auth";
 import type { DomainContext } from "../context";
-import { assertProposalWriter } from "../access";
+import { assertProposalWriter, canCoEdit } from "../access";
 import { recordAudit } from "../audit";
 import { labelTaken, notFound } from "../errors";
 import { accessToProposal, assertDraft, withRow, type ProposalAccess } from "./proposals";
@@ -31,8 +31,8 @@ async function saveOutline(db: Db, proposal: ProposalRow, outline: readonly Outl
   return db.updateTable("proposals").set({ outline: JSON.stringify(outline), updated_at: new Date() }).where("id", "=", proposal.id).returningAll().executeTakeFirstOrThrow();
 }
 
-async function writable(db: Db, id: string, actor: Actor | null) {
-  const found = await accessToProposal(db, id, actor, true);
+async function writable(ctx: DomainContext, db: Db, id: string, actor: Actor | null) {
+  const found = await accessToProposal(ctx, db, id, actor, true);
   const { access, facts, proposal } = found;
   assertProposalWriter(access, facts);
   assertDraft(proposal);
@@ -58,7 +58,7 @@ export interface NewProposalSection {
 /** Adds a section to the proposal's outline, with a fresh room holding its initial body. */
 export async function addProposalSection(ctx: DomainContext, actor: Actor | null, id: string, input: NewProposalSection): Promise<ProposalSection> {
   return ctx.db.transaction().execute(async (trx) => {
-    const found = await writable(trx, id, actor);
+    const found = await writable(ctx, trx, id, actor);
     const { proposal, actorId } = found;
     await assertLabelFree(trx, proposal, proposal.outline, input.label);
     const sectionId = randomUUID();
@@ -81,7 +81,7 @@ export async function addProposalSection(ctx: DomainContext, actor: Actor | null
 /** Moves, retitles or relabels a section in the proposal's outline. */
 export async function changeProposalSection(ctx: DomainContext, actor: Actor | null, id: string, sectionId: string, change: EntryChange): Promise<ProposalSection> {
   return ctx.db.transaction().execute(async (trx) => {
-    const found = await writable(trx, id, actor);
+    const found = await writable(ctx, trx, id, actor);
     const { proposal, actorId } = found;
     if (change.label !== undefined) await assertLabelFree(trx, proposal, proposal.outline, change.label, sectionId);
     const outline = changeEntry(proposal.outline, sectionId, { ...change, title: change.title?.trim() });
@@ -94,7 +94,7 @@ export async function changeProposalSection(ctx: DomainContext, actor: Actor | n
 /** Deletes a section, and everything under it, from the proposal's outline. Returns the ids removed. */
 export async function deleteProposalSection(ctx: DomainContext, actor: Actor | null, id: string, sectionId: string): Promise<{ removed: string[] }> {
   return ctx.db.transaction().execute(async (trx) => {
-    const { proposal, actorId } = await writable(trx, id, actor);
+    const { proposal, actorId } = await writable(ctx, trx, id, actor);
     const { outline, removed } = removeEntry(proposal.outline, sectionId);
     await saveOutline(trx, proposal, outline);
     await recordAudit(trx, { actorId, standardId: proposal.standard_id, action: "proposal.section_delete", subjectType: "proposal", subjectId: id, details: { sectionId, removed } });
@@ -104,12 +104,15 @@ export async function deleteProposalSection(ctx: DomainContext, actor: Actor | n
 
 /**
  * Makes sure the proposal's room for a section exists, forking it from the base when it does not
- * (copy-on-write). For the authors of a draft proposal only. Returns the room's name. Throws 404
- * for a section that is not in the proposal's outline.
+ * (copy-on-write). For whoever may edit its text (`canCoEdit`: the authors of a draft, editors of
+ * an open input during committee). Returns the room's name. Throws 404 for a section that is not
+ * in the proposal's outline.
  */
 export async function openProposalSection(ctx: DomainContext, actor: Actor | null, id: string, sectionId: string): Promise<{ room: string }> {
   return ctx.db.transaction().execute(async (trx) => {
-    const { proposal } = await writable(trx, id, actor);
+    const found = await accessToProposal(ctx, trx, id, actor, true);
+    const { proposal, access, facts } = found;
+    if (!canCoEdit(access, facts)) await writable(ctx, trx, id, actor);
     if (!proposal.outline.some((e) => e.id === sectionId)) throw notFound("section");
     await forkSection(trx, id, sectionId);
     return { room: proposalRoom(id, sectionId) };

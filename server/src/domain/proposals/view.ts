@@ -1,5 +1,6 @@
 import {
   diffReleases,
+  type CommitteeAction,
   numberOutline,
   type Decision,
   type ProposalDetail,
@@ -12,7 +13,7 @@ import {
 import type { Db } from "../../db/database";
 import type { ProposalRow } from "../../db/tables/proposals";
 import type { StandardRow } from "../../db/tables/standards";
-import { canActAsAuthor, canComment, canCoEdit, canDecide, canVote } from "../access";
+import { canActAsAuthor, canComment, canCoEdit, canDecide, canRecordCommitteeAction, canVote } from "../access";
 import { proposalVersusBase } from "./documents";
 import type { ProposalAccess } from "./proposals";
 import { proposalRoom } from "./rooms";
@@ -61,6 +62,28 @@ export function toVote(v: Awaited<ReturnType<typeof countedVotes>>[number]): Vot
     vote: v.vote,
     reason: v.reason,
     updatedAt: new Date(v.updated_at).toISOString(),
+  };
+}
+
+/** The committee's action on an input, as recorded (its tally and named votes frozen then); null when none. */
+export async function committeeActionOf(db: Db, proposalId: string): Promise<CommitteeAction | null> {
+  const row = await db
+    .selectFrom("committee_actions")
+    .leftJoin("users", "users.id", "committee_actions.acted_by")
+    .selectAll("committee_actions")
+    .select(["users.display_name", "users.affiliation"])
+    .where("committee_actions.proposal_id", "=", proposalId)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    proposal: row.proposal_id,
+    cycle: row.cycle_id,
+    action: row.action,
+    statement: row.statement,
+    tally: row.tally as unknown as CommitteeAction["tally"],
+    votes: row.votes as unknown as CommitteeAction["votes"],
+    actedBy: row.acted_by ? { id: row.acted_by, displayName: row.display_name ?? "", affiliation: row.affiliation ?? null } : null,
+    actedAt: new Date(row.acted_at).toISOString(),
   };
 }
 
@@ -146,6 +169,8 @@ export async function proposalDetail(db: Db, found: ProposalAccess): Promise<Pro
   const mine = votes.find((v) => v.user_id === access.actor?.user.id);
   const active = proposal.state === "draft" || proposal.state === "open";
   const isAuthor = canActAsAuthor(access, facts);
+  const input = facts.cycleId !== null;
+  const open = proposal.state === "open";
   return {
     id: proposal.id,
     standard: standard.slug,
@@ -166,14 +191,17 @@ export async function proposalDetail(db: Db, found: ProposalAccess): Promise<Pro
     sections: await proposalSections(db, found),
     permissions: {
       edit: canCoEdit(access, facts),
-      submit: isAuthor && proposal.state === "draft",
-      reopen: isAuthor && proposal.state === "open",
+      submit: isAuthor && proposal.state === "draft" && (!input || facts.cycleStage === "input"),
+      reopen: isAuthor && open && (!input || facts.cycleStage === "input"),
       withdraw: isAuthor && active,
       inviteCoAuthors: isAuthor && active,
-      vote: canVote(access) && proposal.state === "open",
-      decide: canDecide(access) && proposal.state === "open",
+      vote: canVote(access) && open && (!input || facts.cycleStage === "committee"),
+      decide: canDecide(access) && open && !input,
+      recordCommitteeAction: canRecordCommitteeAction(access) && open && input && facts.cycleStage === "committee",
       comment: canComment(access, "proposal"),
     },
+    cycle: proposal.cycle_id,
+    committeeAction: await committeeActionOf(db, proposal.id),
     createdAt: proposal.created_at.toISOString(),
     updatedAt: proposal.updated_at.toISOString(),
     submittedAt: proposal.submitted_at?.toISOString() ?? null,

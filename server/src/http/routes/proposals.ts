@@ -4,6 +4,8 @@ import {
   AddCoAuthorBody,
   AddProposalSectionBody,
   CoAuthorList,
+  CommitteeAction,
+  CommitteeActionBody,
   CreateProposalBody,
   ProposalCreated,
   ProposalDetail,
@@ -45,6 +47,7 @@ import {
   updateProposal,
   withdrawProposal,
 } from "../../domain/proposals";
+import { readCommitteeAction, recordCommitteeAction } from "../../domain/cycles/committee";
 
 const SlugParams = Type.Object({ slug: Slug });
 const IdParams = Type.Object({ id: Uuid });
@@ -146,6 +149,24 @@ export default async function proposalRoutes(app: App, { ctx }: RouteOptions) {
     "/api/proposals/:id/reject",
     { schema: { tags, params: IdParams, body: RejectProposalBody, response: responses({ 200: ProposalDetail }, 400, 401, 403, 404, 409) } },
     async (request) => rejectProposal(ctx, request.actor, request.params.id, request.body.reason),
+  );
+
+  app.put(
+    "/api/proposals/:id/committee-action",
+    {
+      schema: {
+        tags,
+        description: "Records the committee's action on an input of a revision cycle, with its statement, during the committee stage (editors).",
+        params: IdParams,
+        body: CommitteeActionBody,
+        response: responses({ 200: ProposalDetail }, 400, 401, 403, 404, 409),
+      },
+    },
+    async (request) => recordCommitteeAction(ctx, request.actor, request.params.id, request.body),
+  );
+
+  app.get("/api/proposals/:id/committee-action", { schema: { tags, params: IdParams, response: responses({ 200: CommitteeAction }, 404) } }, async (request) =>
+    readCommitteeAction(ctx, request.actor, request.params.id),
   );
 
   app.put(
