@@ -14,6 +14,7 @@ import { loadRoomDoc } from "../room-log";
 import { draftRoom } from "../sections";
 import { accessToStandard } from "../standards";
 import { baseState, docOf, proposalRoom } from "../proposals/rooms";
+import { requireFirstDraftStage } from "../cycles/cycles";
 import { resolveAnchor, resolveQuoteIn } from "./anchors";
 
 /**
@@ -159,6 +160,8 @@ export async function createThread(ctx: DomainContext, actor: Actor | null, inpu
     assertComment(access, input.target.kind);
     assertBody(input.body);
     const { facts, source } = await checkTarget(trx, access.standard.id, input.target);
+    // A cycle's first draft takes comments only in the cycle's comment stage.
+    if (facts.kind === "release_section") await requireFirstDraftStage(ctx, trx, access.standard, facts.version!, "comment");
     if (input.anchor) {
       if (source.kind === "none") throw invalidAnchor("Only a comment on a section's text can be anchored to a range of it.");
       const texts = new Texts(trx);
@@ -283,6 +286,8 @@ export async function disposeThread(ctx: DomainContext, actor: Actor | null, id:
     const { access, thread } = await accessToThread(trx, id, actor, true);
     assertDispose(access);
     if (thread.target_kind !== "release_section") throw notAPublicComment();
+    // Comments on a cycle's first draft are disposed of in the cycle's resolution stage.
+    await requireFirstDraftStage(ctx, trx, access.standard, thread.release_version!, "resolution");
     if (!input.response.trim()) throw responseRequired();
     if (input.proposal) await proposalOf(trx, thread.standard_id, input.proposal);
     const row = await trx
