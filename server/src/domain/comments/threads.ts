@@ -159,9 +159,9 @@ export async function createThread(ctx: DomainContext, actor: Actor | null, inpu
     const access = await accessToStandard(trx, input.target.standard, actor);
     assertComment(access, input.target.kind);
     assertBody(input.body);
-    const { facts, source } = await checkTarget(trx, access.standard.id, input.target);
     // A cycle's first draft takes comments only in the cycle's comment stage.
-    if (facts.kind === "release_section") await requireFirstDraftStage(ctx, trx, access.standard, facts.version!, "comment");
+    if (input.target.kind === "release_section" && input.target.version) await requireFirstDraftStage(ctx, trx, access.standard, input.target.version, "comment");
+    const { facts, source } = await checkTarget(trx, access.standard.id, input.target);
     if (input.anchor) {
       if (source.kind === "none") throw invalidAnchor("Only a comment on a section's text can be anchored to a range of it.");
       const texts = new Texts(trx);
