@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalJson, digestOf, parseStrictJson, verifyRelease, type Release, type ReleaseV2 } from "@codewright/shared";
 import { databaseKinds, snapshotTables, startTestApp, TestClock, testConfig, type TestApp, type TestUser } from "../helper";
@@ -83,7 +84,7 @@ describe.each(databaseKinds)("the first draft and the edition of a revision cycl
   /** A proposal submitted to the cycle, as the public-input stage records it. */
   async function input(s: Setup, title: string): Promise<string> {
     const proposal = await s.w.propose(title);
-    await t.db.updateTable("proposals").set({ cycle_id: s.id, submitted_at: new Date(clock.now()), state: "open" }).where("id", "=", proposal).execute();
+    await sql`update proposals set cycle_id = ${s.id}, submitted_at = ${clock.now()}, state = 'open' where id = ${proposal}`.execute(t.db);
     return proposal;
   }
 
