@@ -13,12 +13,15 @@ import { PasswordChecks } from "./domain/passwords";
 import { systemClock, type Clock } from "./domain/clock";
 import { settleActiveCycles } from "./domain/cycles/cycles";
 import { ballotEffects } from "./domain/cycles/ballot/rounds";
+import { firstDraftEffects } from "./domain/cycles/first-draft";
+import { publicationEffects } from "./domain/cycles/publication";
+import { SigningKeyStore } from "./domain/releases/signing";
 import { bodyRepairs } from "./domain/section-body";
 import { errorsPlugin, frameworkErrors } from "./http/plugins/errors";
 import { authPlugin } from "./http/plugins/auth";
 import { clientPlugin } from "./http/plugins/client";
 import { syncPlugin } from "./http/plugins/sync";
-import { activeBaseSeqs, proposalRoomGrant } from "./domain/proposals";
+import { activeBaseSeqs, proposalRoomGrant, workflowRecords } from "./domain/proposals";
 import { draftRoomGrant } from "./domain/room-grants";
 import { SyncService } from "./sync";
 import { Background, Worker } from "./background/worker";
@@ -96,6 +99,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // The release signing key: the release routes sign with it, and so do the cycle stages that publish a first draft.
+  const signingKeys = new SigningKeyStore(database.db, config.dataDir);
   const ctx: DomainContext = {
     db: database.db,
     events: new AccessEvents(),
@@ -103,7 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     passwords: new PasswordChecks({ concurrent: config.limits.concurrentPasswordChecks, queued: config.limits.queuedPasswordChecks }),
     publicUrl: config.publicUrl,
     clock: options.clock ?? systemClock,
-    cycleEffects: { ballot: ballotEffects },
+    cycleEffects: { ...firstDraftEffects(() => signingKeys.loaded(), workflowRecords), ballot: ballotEffects, publication: publicationEffects },
   };
   // A repaired body means the room holds content the schema cannot: someone should look at it.
   const stopRepairLog = bodyRepairs.listen(({ room, repairs }) => app.log.warn({ room, repairs }, "a section body did not fit the schema and was repaired when read"));
@@ -155,7 +160,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(syncPlugin, { sync, ctx, allowedOrigins: config.allowedOrigins });
 
-  const routeOptions = { ctx, config };
+  const routeOptions = { ctx, config, signingKeys };
   await app.register(healthRoutes, { ...routeOptions, databaseKind: database.kind });
   await app.register(authRoutes, routeOptions);
   await app.register(oidcRoutes, routeOptions);

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyBaseLogger, RawReplyDefaultExpression, Raw
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { DomainContext } from "../domain/context";
 import type { Config } from "../config";
+import type { SigningKeyStore } from "../domain/releases/signing";
 
 /** The Fastify instance with TypeBox types, as every route module sees it. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -10,4 +11,6 @@ export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression,
 export interface RouteOptions {
   ctx: DomainContext;
   config: Config;
+  /** The release signing key, one per process. */
+  signingKeys: SigningKeyStore;
 }

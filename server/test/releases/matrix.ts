@@ -31,6 +31,7 @@ const read = (suffix: string): MatrixEntry => ({
  */
 export const RELEASE_MATRIX: Record<string, MatrixEntry> = {
   "GET /api/schemas/release-v1.json": { site: true, allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/schemas/release-v1.json" }) },
+  "GET /api/schemas/release-v2.json": { site: true, allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/schemas/release-v2.json" }) },
   "GET /api/keys": { site: true, allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/keys" }) },
   "POST /api/standards/:slug/releases": {
     allowed: EDITORS,

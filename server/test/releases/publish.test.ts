@@ -45,7 +45,7 @@ describe.each(databaseKinds)("publishing releases (%s)", (kind) => {
     expect(doc.headers["content-type"]).toMatch(/^application\/json/);
     const release = doc.json() as Release;
     expect(releaseSchemaErrors(release)).toBeNull();
-    expect(release).toMatchObject({ format: "codewright.release/v1", standard: { slug: standard.slug, title: "Building Code for Medical Device Software Security" }, version: "1.0.0", changes: [], comments: [] });
+    expect(release).toMatchObject({ format: "codewright.release/v2", kind: "edition", cycle: null, redlineFrom: null, standard: { slug: standard.slug, title: "Building Code for Medical Device Software Security" }, version: "1.0.0", changes: [], comments: [] });
     expect(release.digest).toBe(summary.digest);
     expect(await digestOf(release)).toBe(release.digest);
 
@@ -247,10 +247,13 @@ describe.each(databaseKinds)("publishing releases (%s)", (kind) => {
     expect(JSON.stringify(stored)).not.toMatch(/PRIVATE|"d":/);
   });
 
-  it("serves the JSON Schema of the format", async () => {
-    const res = await get("/api/schemas/release-v1.json");
-    expect(res.statusCode).toBe(200);
-    expect(res.headers["content-type"]).toMatch(/^application\/schema\+json/);
-    expect(res.json()).toMatchObject({ $schema: "http://json-schema.org/draft-07/schema#", properties: { format: { const: "codewright.release/v1" } } });
+  it("serves the JSON Schema of both formats", async () => {
+    for (const v of ["v1", "v2"]) {
+      const res = await get(`/api/schemas/release-${v}.json`);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers["content-type"]).toMatch(/^application\/schema\+json/);
+      expect(res.json()).toMatchObject({ $schema: "http://json-schema.org/draft-07/schema#", properties: { format: { const: `codewright.release/${v}` } } });
+    }
+    expect((await get("/api/schemas/release-v2.json")).json()).toMatchObject({ required: expect.arrayContaining(["kind", "cycle", "redlineFrom"]) });
   });
 });

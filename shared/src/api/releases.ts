@@ -16,6 +16,8 @@ export type PublishReleaseBody = Static<typeof PublishReleaseBody>;
 
 export const ReleaseSummary = Type.Object({
   version: Type.String(),
+  kind: Type.Union([Type.Literal("edition"), Type.Literal("first-draft")], { description: "An edition, or a revision cycle's first draft (published for public comment)." }),
+  cycleId: Type.Union([Type.String(), Type.Null()], { description: "The revision cycle it belongs to; null for an edition made outside cycles." }),
   publishedAt: Type.String({ format: "date-time" }),
   previousVersion: Type.Union([Type.String(), Type.Null()]),
   digest: Type.String(),

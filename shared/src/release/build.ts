@@ -1,5 +1,5 @@
 import { digestOf } from "./canonical";
-import { RELEASE_FORMAT, isReleaseVersion, type Release, type ReleaseChange, type ReleaseComment, type ReleaseSection } from "./types";
+import { RELEASE_FORMAT, isReleaseVersion, type ReleaseChange, type ReleaseComment, type ReleaseCycle, type ReleaseKind, type ReleaseSection, type ReleaseV2 } from "./types";
 
 /** Everything a release is made of; the builder adds the format and the digest. */
 export interface ReleaseInput {
@@ -13,13 +13,17 @@ export interface ReleaseInput {
   changes?: ReleaseChange[];
   /** Dispositions of public comments; empty until comments are recorded. */
   comments?: ReleaseComment[];
+  /** Default `edition`. */
+  kind?: ReleaseKind;
+  /** The revision cycle it belongs to; default none. Its base version is what the redline is drawn against. */
+  cycle?: ReleaseCycle | null;
 }
 
 /**
  * Assembles a release document and computes its digest. Throws a `RangeError` when the
  * version does not fit `RELEASE_VERSION_PATTERN` (or is `draft`) or `publishedAt` is not a time.
  */
-export async function buildRelease(input: ReleaseInput): Promise<Release> {
+export async function buildRelease(input: ReleaseInput): Promise<ReleaseV2> {
   if (!isReleaseVersion(input.version)) {
     throw new RangeError(`"${input.version}" is not a release version: use letters, digits, ".", "+" and "-" (up to 64), e.g. 1.0.0.`);
   }
@@ -27,6 +31,9 @@ export async function buildRelease(input: ReleaseInput): Promise<Release> {
   if (Number.isNaN(publishedAt.getTime())) throw new RangeError("publishedAt must be a valid time.");
   const undigested = {
     format: RELEASE_FORMAT,
+    kind: input.kind ?? "edition",
+    cycle: input.cycle ? { id: input.cycle.id, title: input.cycle.title, baseVersion: input.cycle.baseVersion } : null,
+    redlineFrom: input.cycle?.baseVersion ?? null,
     standard: { slug: input.standard.slug, title: input.standard.title },
     version: input.version,
     publishedAt: publishedAt.toISOString(),
@@ -35,6 +42,6 @@ export async function buildRelease(input: ReleaseInput): Promise<Release> {
     sections: input.sections,
     changes: input.changes ?? [],
     comments: input.comments ?? [],
-  } satisfies Omit<Release, "digest">;
+  } satisfies Omit<ReleaseV2, "digest">;
   return { ...undigested, digest: await digestOf(undigested) };
 }

@@ -1,9 +1,9 @@
-export { RELEASE_FORMAT, RELEASE_VERSION_PATTERN, DRAFT_VERSION, isReleaseVersion } from "./types";
-export type { Release, UndigestedRelease, ReleaseSection, ReleaseChange, ReleaseComment, CommentDisposition } from "./types";
+export { RELEASE_FORMAT, RELEASE_FORMAT_V1, RELEASE_FORMATS, RELEASE_VERSION_PATTERN, DRAFT_VERSION, isReleaseVersion, releaseKind } from "./types";
+export type { Release, ReleaseV1, ReleaseV2, ReleaseFormat, ReleaseKind, ReleaseCycle, UndigestedRelease, ReleaseSection, ReleaseChange, ReleaseComment, CommentDisposition } from "./types";
 export { canonicalJson, digestOf, sha256Hex, signedBytes } from "./canonical";
 export { parseStrictJson, JsonInputError, type JsonInputProblem } from "./strict-json";
 export { buildRelease, type ReleaseInput } from "./build";
-export { releaseSchema } from "./schema";
+export { releaseSchema, releaseSchemaV1, releaseSchemaV2, releaseSchemaFor } from "./schema";
 export {
   verifyRelease,
   verifyDigest,

@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { schema } from "../schema";
 import { buildRelease } from "./build";
 import { canonicalJson, digestOf, signedBytes } from "./canonical";
-import { releaseSchema } from "./schema";
+import { releaseSchema, releaseSchemaV1, releaseSchemaV2 } from "./schema";
 import { keyIdOf, verifyDigest, verifyRelease, type PublicJwk } from "./signature";
-import { isReleaseVersion, type Release } from "./types";
+import { isReleaseVersion, releaseKind, type Release } from "./types";
 
 const section = (id: string, label: string, number: string, text: string) => ({
   id,
@@ -60,7 +60,9 @@ describe("canonical JSON and digest", () => {
     await expect(buildRelease({ ...base, version: "not valid" })).rejects.toThrow(RangeError);
     await expect(buildRelease({ ...base, version: "1", publishedAt: "yesterday" })).rejects.toThrow(RangeError);
     const built = await buildRelease({ ...base, version: "1" });
-    expect(built).toMatchObject({ format: "codewright.release/v1", changes: [], comments: [] });
+    expect(built).toMatchObject({ format: "codewright.release/v2", kind: "edition", cycle: null, redlineFrom: null, changes: [], comments: [] });
+    const draft = await buildRelease({ ...base, version: "2.0.0-fd1", kind: "first-draft", cycle: { id: "c1", title: "Edition 2", baseVersion: "1" } });
+    expect(draft).toMatchObject({ kind: "first-draft", cycle: { id: "c1", title: "Edition 2", baseVersion: "1" }, redlineFrom: "1" });
   });
 });
 
@@ -94,6 +96,18 @@ describe("signatures", () => {
     expect(await verifyRelease("nonsense", signature, keys)).toMatchObject({ valid: false, problem: "malformed" });
   });
 
+  it("verifies a release of the v1 format, and refuses a format it does not know", async () => {
+    const { kind: _kind, cycle: _cycle, redlineFrom: _redline, digest: _digest, ...content } = await sample();
+    const v1 = { ...content, format: "codewright.release/v1" as const };
+    const release = { ...v1, digest: await digestOf(v1) };
+    const { keys, sign: signRelease } = await signer();
+    expect(await verifyRelease(release, signRelease(release), keys)).toMatchObject({ valid: true, digest: release.digest });
+    expect(releaseKind(release)).toBe("edition");
+    const future = { ...v1, format: "codewright.release/v3" } as unknown as Release;
+    const signed = { ...future, digest: await digestOf(future) } as Release;
+    expect(await verifyRelease(signed, signRelease(signed), keys)).toMatchObject({ valid: false, problem: "unsupported_format" });
+  });
+
   it("refuses a key set that names another key with a genuine kid", async () => {
     const release = await sample();
     const genuine = await signer();
@@ -116,9 +130,18 @@ describe("signatures", () => {
 });
 
 describe("release JSON Schema", () => {
-  it("lists exactly the node and mark types of the shared ProseMirror schema", () => {
-    const defs = releaseSchema.definitions as Record<string, { properties: { type: { enum: string[] } } }>;
-    expect([...defs.node!.properties.type.enum].sort()).toEqual(Object.keys(schema.nodes).sort());
-    expect([...defs.mark!.properties.type.enum].sort()).toEqual(Object.keys(schema.marks).sort());
+  it("lists exactly the node and mark types of the shared ProseMirror schema, in both formats", () => {
+    expect(releaseSchema).toBe(releaseSchemaV2);
+    for (const s of [releaseSchemaV1, releaseSchemaV2]) {
+      const defs = s.definitions as Record<string, { properties: { type: { enum: string[] } } }>;
+      expect([...defs.node!.properties.type.enum].sort()).toEqual(Object.keys(schema.nodes).sort());
+      expect([...defs.mark!.properties.type.enum].sort()).toEqual(Object.keys(schema.marks).sort());
+    }
+    // v2 is v1 with the kind, the cycle and the redline's base.
+    const v1 = releaseSchemaV1 as { properties: Record<string, unknown>; definitions: unknown };
+    const v2 = releaseSchemaV2 as { properties: Record<string, unknown>; definitions: unknown };
+    expect(v2.definitions).toEqual(v1.definitions);
+    expect(Object.keys(v2.properties).sort()).toEqual([...Object.keys(v1.properties), "kind", "cycle", "redlineFrom"].sort());
+    for (const k of Object.keys(v1.properties)) if (k !== "format") expect(v2.properties[k], k).toEqual(v1.properties[k]);
   });
 });

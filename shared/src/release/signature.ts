@@ -1,5 +1,5 @@
 import { canonicalJson, digestOf, sha256Hex, signedBytes } from "./canonical";
-import type { Release } from "./types";
+import { RELEASE_FORMATS, type Release } from "./types";
 
 /** The detached signature of a release, as served at `GET …/releases/:version/signature`. */
 export interface ReleaseSignature {
@@ -27,7 +27,7 @@ export interface PublicKeySet {
 }
 
 /** Why a release failed verification. */
-export type VerificationProblem = "malformed" | "digest_mismatch" | "unknown_key" | "key_id_mismatch" | "unsupported_algorithm" | "bad_signature";
+export type VerificationProblem = "malformed" | "unsupported_format" | "digest_mismatch" | "unknown_key" | "key_id_mismatch" | "unsupported_algorithm" | "bad_signature";
 
 /** The outcome of `verifyRelease`: what was checked, or the first problem found with a sentence for people. */
 export type Verification =
@@ -50,7 +50,7 @@ export async function verifyDigest(release: Release): Promise<boolean> {
 }
 
 /**
- * Checks a release the way a reader should: the digest against the content, that every
+ * Checks a release the way a reader should: a format it knows (v1 or v2), the digest against the content, that every
  * Ed25519 key in the set is named by its own thumbprint, then the Ed25519 signature over the
  * canonical JSON of the whole release with the key the signature names. Parse the three
  * files with `parseStrictJson`: a duplicate key would let the bytes say two things.
@@ -63,6 +63,9 @@ export async function verifyRelease(release: unknown, signature: unknown, keys: 
     return fail("malformed", "The signature file is not a release signature: it needs algorithm, kid and signature.");
   }
   if (!isObject(keys) || !Array.isArray(keys.keys)) return fail("malformed", 'The key file is not a key set: it needs a "keys" array.');
+  if (!(RELEASE_FORMATS as readonly unknown[]).includes(release.format)) {
+    return fail("unsupported_format", `The release is in the format ${shown(release.format)}; this reader knows ${RELEASE_FORMATS.join(" and ")}.`);
+  }
   if (signature.algorithm !== "Ed25519") return fail("unsupported_algorithm", `The signature uses ${String(signature.algorithm)}; only Ed25519 is supported.`);
 
   let expected: string;

@@ -1,7 +1,23 @@
 import type { PMJSON } from "../schema";
 
-/** The value of `format` in every release document of this version of the format. */
-export const RELEASE_FORMAT = "codewright.release/v1";
+/** The value of `format` in every release published now. */
+export const RELEASE_FORMAT = "codewright.release/v2";
+/** The format of releases published before releases had a kind; they are editions, and keep verifying. */
+export const RELEASE_FORMAT_V1 = "codewright.release/v1";
+/** Every format a reader may meet, oldest first. */
+export const RELEASE_FORMATS = [RELEASE_FORMAT_V1, RELEASE_FORMAT] as const;
+export type ReleaseFormat = (typeof RELEASE_FORMATS)[number];
+
+/** An edition of a standard, or the first draft of a revision cycle (published for public comment). */
+export type ReleaseKind = "edition" | "first-draft";
+
+/** The revision cycle a release belongs to. */
+export interface ReleaseCycle {
+  id: string;
+  title: string;
+  /** The release the cycle revises. */
+  baseVersion: string;
+}
 
 /** What a release version looks like: `1.0.0`, `2026`, `2.0.0-rc.1`, `1.0+errata`. */
 export const RELEASE_VERSION_PATTERN = /^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/;
@@ -50,13 +66,8 @@ export interface ReleaseComment {
   response: string;
 }
 
-/**
- * A published release: an immutable, numbered snapshot of a standard's draft, as served at
- * `GET /api/standards/:slug/releases/:version` and described by `releaseSchema`.
- * `digest` is `digestOf` the document without it; the detached signature covers the whole document.
- */
-export interface Release {
-  format: typeof RELEASE_FORMAT;
+/** What every format of release holds. */
+interface ReleaseContent {
   standard: { slug: string; title: string };
   version: string;
   /** ISO 8601 instant, UTC. */
@@ -71,5 +82,35 @@ export interface Release {
   digest: string;
 }
 
+/** A release in the format `codewright.release/v1` (before kinds): always an edition. */
+export interface ReleaseV1 extends ReleaseContent {
+  format: typeof RELEASE_FORMAT_V1;
+}
+
+/** A release in the format `codewright.release/v2`. */
+export interface ReleaseV2 extends ReleaseContent {
+  format: typeof RELEASE_FORMAT;
+  kind: ReleaseKind;
+  /** The cycle it belongs to; null for an edition made outside cycles. */
+  cycle: ReleaseCycle | null;
+  /**
+   * The version its redline is drawn against (`GET /api/standards/:slug/diff?from=…&to=…`, from
+   * two signed documents): the cycle's base version; null outside cycles (then `previousVersion`).
+   */
+  redlineFrom: string | null;
+}
+
+/**
+ * A published release: an immutable, numbered snapshot of a standard's draft, as served at
+ * `GET /api/standards/:slug/releases/:version` and described by `releaseSchemaFor(format)`.
+ * `digest` is `digestOf` the document without it; the detached signature covers the whole document.
+ */
+export type Release = ReleaseV1 | ReleaseV2;
+
 /** A release before its digest is computed. */
-export type UndigestedRelease = Omit<Release, "digest">;
+export type UndigestedRelease = Omit<ReleaseV1, "digest"> | Omit<ReleaseV2, "digest">;
+
+/** The kind of a release of either format (v1 releases are editions). */
+export function releaseKind(release: Release): ReleaseKind {
+  return release.format === RELEASE_FORMAT ? release.kind : "edition";
+}

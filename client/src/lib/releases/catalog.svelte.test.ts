@@ -6,6 +6,8 @@ import { ReleaseCatalog } from "./catalog.svelte";
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 const summary = (version: string, previousVersion: string | null): ReleaseSummary => ({
   version,
+  kind: "edition",
+  cycleId: null,
   previousVersion,
   publishedAt: "2026-01-01T00:00:00.000Z",
   digest: `sha256:${"0".repeat(64)}`,

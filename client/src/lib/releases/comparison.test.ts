@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ReleaseSummary } from "@codewright/shared";
 import { defaultComparison, sectionHref, versionChoices } from "./comparison";
 
-const release = (version: string, previousVersion: string | null): ReleaseSummary => ({ version, previousVersion, publishedAt: "2026-01-01T00:00:00.000Z", digest: "sha256:00", notes: "" });
+const release = (version: string, previousVersion: string | null): ReleaseSummary => ({ version, kind: "edition", cycleId: null, previousVersion, publishedAt: "2026-01-01T00:00:00.000Z", digest: "sha256:00", notes: "" });
 
 describe("defaultComparison", () => {
   it("compares the newest release with the one before", () => {

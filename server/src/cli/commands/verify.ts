@@ -1,13 +1,14 @@
 import { parseArgs } from "node:util";
 import { dirname, join } from "node:path";
-import { JsonInputError, parseStrictJson, verifyRelease } from "@codewright/shared";
+import { JsonInputError, parseStrictJson, RELEASE_FORMAT, verifyRelease, type Release } from "@codewright/shared";
 import { readJsonFile } from "../files";
 import { call } from "../remote";
 import { say } from "../terminal";
 
 export const VERIFY_USAGE = `usage: codewright verify <release.json> [--signature <sig.json>] [--keys <keys.json | URL>]
 
-Checks that a release is authentic: its digest matches its content, every key in the key set
+Checks that a release is authentic: it is in a format this command knows
+(codewright.release/v1 or v2), its digest matches its content, every key in the key set
 is named by its own fingerprint (RFC 7638 thumbprint), and the Ed25519 signature matches under
 the key it names. Defaults: <release>.signature.json and keys.json beside the release (as
 \`codewright download\` saves them). --keys may be the server's /api/keys URL, but a key set
@@ -30,6 +31,15 @@ export async function verifyCommand(args: string[]): Promise<void> {
   say(`${file}: authentic: ${standard?.slug ?? "?"} version ${version ?? "?"}`);
   say(`  digest     ${result.digest} matches the content`);
   say(`  signature  Ed25519 by key ${result.kid} (from ${keysSource})`);
+  say(`  format     ${describeFormat(release)}`);
+}
+
+/** "codewright.release/v2, first draft of “Edition 2” (redline from 1.0.0)"; a v1 release is an edition. */
+function describeFormat(release: unknown): string {
+  const r = release as Release;
+  if (r.format !== RELEASE_FORMAT) return `${r.format}, edition`;
+  const kind = r.kind === "first-draft" ? "first draft" : "edition";
+  return r.cycle ? `${r.format}, ${kind} of “${r.cycle.title}” (redline from ${r.redlineFrom ?? r.cycle.baseVersion})` : `${r.format}, ${kind}`;
 }
 
 // An ambiguous file is a verification failure like any other, not a reading error.

@@ -15,6 +15,7 @@ import { loadRoomDoc } from "../room-log";
 import { draftRoom } from "../sections";
 import { accessToStandard } from "../standards";
 import { baseState, docOf, proposalRoom } from "../proposals/rooms";
+import { requireFirstDraftStage } from "../cycles/cycles";
 import { resolveAnchor, resolveQuoteIn } from "./anchors";
 
 /**
@@ -159,6 +160,8 @@ export async function createThread(ctx: DomainContext, actor: Actor | null, inpu
     const access = await accessToStandard(trx, input.target.standard, actor);
     assertComment(access, input.target.kind);
     assertBody(input.body);
+    // A cycle's first draft takes comments only in the cycle's comment stage.
+    if (input.target.kind === "release_section" && input.target.version) await requireFirstDraftStage(ctx, trx, access.standard, input.target.version, "comment");
     const { facts, source } = await checkTarget(trx, access.standard.id, input.target);
     if (input.anchor) {
       if (source.kind === "none") throw invalidAnchor("Only a comment on a section's text can be anchored to a range of it.");
@@ -288,6 +291,8 @@ export async function disposeThread(ctx: DomainContext, actor: Actor | null, id:
     const { access, thread } = await accessToThread(trx, id, actor, true);
     assertDispose(access);
     if (thread.target_kind !== "release_section") throw notAPublicComment();
+    // Comments on a cycle's first draft are disposed of in the cycle's resolution stage.
+    await requireFirstDraftStage(ctx, trx, access.standard, thread.release_version!, "resolution");
     if (!input.response.trim()) throw responseRequired();
     if (input.proposal) await proposalOf(trx, thread.standard_id, input.proposal);
     const row = await trx

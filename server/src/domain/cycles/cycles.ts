@@ -268,3 +268,23 @@ async function scheduleReminders(db: Db, standardId: string, cycleId: string, ti
     }));
   if (rows.length > 0) await db.insertInto("deadlines").values(rows).execute();
 }
+
+/**
+ * Throws 409 `stage_closed` unless the public comments on release `version` take work of `kind`
+ * now: on a cycle's first draft, comments are taken only in that cycle's `comment` stage and
+ * disposed of only in its `resolution` stage (and not at all once the cycle has ended). Comments
+ * on editions keep the rules they had before cycles. Settles the standard's active cycle first;
+ * call in the action's transaction, before looking the release up.
+ */
+export async function requireFirstDraftStage(ctx: DomainContext, db: Db, standard: StandardRow, version: string, kind: "comment" | "resolution"): Promise<void> {
+  // Settled first: the first draft a comment names may be the one the comment stage opening publishes.
+  const active = await activeCycle(ctx, db, standard.id);
+  const release = await db.selectFrom("releases").select(["kind", "cycle_id"]).where("standard_id", "=", standard.id).where("version", "=", version).executeTakeFirst();
+  if (!release || release.kind !== "first-draft" || !release.cycle_id) return;
+  if (active?.cycle.id === release.cycle_id) {
+    await requireStage(ctx, db, standard, kind);
+    return;
+  }
+  const cycle = await db.selectFrom("cycles").select(["title", "state"]).where("id", "=", release.cycle_id).executeTakeFirstOrThrow();
+  throw stageClosed(`${version} is the first draft of “${cycle.title}”, which is ${cycle.state}: its comments were ${kind === "comment" ? "taken" : "disposed of"} while the cycle ran.`);
+}

@@ -38,7 +38,7 @@ export function releaseToOscal(release: Release, document: string, links: OscalL
   const { numberOf, anchorOf } = sectionIndex(release.sections);
   const uuid = (name: string) => uuidV5(`codewright:${release.standard.slug}:${release.version}:${release.digest}:${name}`);
   const metadataLinks: Array<Record<string, string>> = [
-    { href: links.release, rel: "alternate", "media-type": "application/json", text: "Signed release document (codewright.release/v1)" },
+    { href: links.release, rel: "alternate", "media-type": "application/json", text: `Signed release document (${release.format})` },
   ];
   if (release.previousVersion && links.previousCatalog) {
     metadataLinks.push({ href: links.previousCatalog, rel: "predecessor-version", "media-type": "application/json", text: `Version ${escapeMarkdownLine(release.previousVersion)}` });

@@ -7,9 +7,11 @@ import { assertRead } from "../access";
 import { notFound } from "../errors";
 import { accessToStandard } from "../standards";
 
-export function toReleaseSummary(row: Pick<ReleaseRow, "version" | "published_at" | "previous_version" | "digest" | "notes">): ReleaseSummary {
+export function toReleaseSummary(row: Pick<ReleaseRow, "version" | "kind" | "cycle_id" | "published_at" | "previous_version" | "digest" | "notes">): ReleaseSummary {
   return {
     version: row.version,
+    kind: row.kind,
+    cycleId: row.cycle_id,
     publishedAt: new Date(row.published_at).toISOString(),
     previousVersion: row.previous_version,
     digest: row.digest,
@@ -23,7 +25,7 @@ export async function listReleases(ctx: DomainContext, actor: Actor | null, slug
   assertRead(access);
   const rows = await ctx.db
     .selectFrom("releases")
-    .select(["version", "published_at", "previous_version", "digest", "notes"])
+    .select(["version", "kind", "cycle_id", "published_at", "previous_version", "digest", "notes"])
     .where("standard_id", "=", access.standard.id)
     .orderBy("sequence", "desc")
     .execute();

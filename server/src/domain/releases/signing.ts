@@ -30,15 +30,26 @@ export class ReleaseSigner {
 
   /** Loads the key from `dataDir` or makes it, and records its public half. Throws when the file is unreadable or not an Ed25519 key. */
   static async open(db: Db, dataDir: string): Promise<ReleaseSigner> {
+    const signer = await ReleaseSigner.load(dataDir);
+    await signer.record(db);
+    return signer;
+  }
+
+  /** Loads the key from `dataDir` or makes it, touching no database. Throws as `open`. */
+  static async load(dataDir: string): Promise<ReleaseSigner> {
     const privateKey = await loadOrCreate(join(dataDir, SIGNING_KEY_FILE));
     const raw = createPublicKey(privateKey).export({ format: "jwk" }) as { kty: "OKP"; crv: "Ed25519"; x: string };
     const jwk: PublicJwk = { kty: "OKP", crv: "Ed25519", x: raw.x, kid: await keyIdOf(raw), alg: "EdDSA", use: "sig" };
+    return new ReleaseSigner(jwk.kid, jwk, privateKey);
+  }
+
+  /** Records the public half in `signing_keys` (once; again is a no-op). Run it in the transaction that stores what this key signs. */
+  async record(db: Db): Promise<void> {
     await db
       .insertInto("signing_keys")
-      .values({ kid: jwk.kid, algorithm: "Ed25519", public_jwk: JSON.stringify(jwk) })
+      .values({ kid: this.kid, algorithm: "Ed25519", public_jwk: JSON.stringify(this.publicJwk) })
       .onConflict((oc) => oc.column("kid").doNothing())
       .execute();
-    return new ReleaseSigner(jwk.kid, jwk, privateKey);
   }
 
   /** The standard base64 Ed25519 signature of `bytes`. */
@@ -47,17 +58,40 @@ export class ReleaseSigner {
   }
 }
 
-/** Opens the signer once, on first need, and hands the same one out after; a failed open is retried next time. */
+/**
+ * Opens the signer once, on first need, and hands the same one out after; a failed open is
+ * retried next time. One per process (made in app.ts): the release routes and the cycle stages
+ * that publish first drafts share it.
+ */
 export class SigningKeyStore {
   private signer: Promise<ReleaseSigner> | undefined;
+  private recorded: Promise<ReleaseSigner> | undefined;
 
   constructor(
     private readonly db: Db,
     private readonly dataDir: string,
   ) {}
 
+  /** The signer, its public half recorded in `signing_keys`. */
   current(): Promise<ReleaseSigner> {
-    this.signer ??= ReleaseSigner.open(this.db, this.dataDir).catch((error: unknown) => {
+    this.recorded ??= this.loaded()
+      .then(async (signer) => {
+        await signer.record(this.db);
+        return signer;
+      })
+      .catch((error: unknown) => {
+        this.recorded = undefined;
+        throw error;
+      });
+    return this.recorded;
+  }
+
+  /**
+   * The signer, from its file alone: for publishing inside a transaction already open (which
+   * records the public half itself), where another connection's write could wait on it.
+   */
+  loaded(): Promise<ReleaseSigner> {
+    this.signer ??= ReleaseSigner.load(this.dataDir).catch((error: unknown) => {
       this.signer = undefined;
       throw error;
     });

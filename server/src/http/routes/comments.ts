@@ -13,7 +13,7 @@ const writeLimit = { rateLimit: { max: 60, timeWindow: "1 minute", keyGenerator:
 export default async function commentRoutes(app: App, { ctx }: RouteOptions) {
   app.post(
     "/api/comments",
-    { config: writeLimit, schema: { tags, body: CreateCommentBody, response: responses({ 201: CommentThread }, 400, 401, 403, 404, 429) } },
+    { config: writeLimit, schema: { tags, body: CreateCommentBody, response: responses({ 201: CommentThread }, 400, 401, 403, 404, 409, 429) } },
     async (request, reply) => {
       const thread = await createThread(ctx, request.actor, request.body);
       reply.status(201);
@@ -45,7 +45,7 @@ export default async function commentRoutes(app: App, { ctx }: RouteOptions) {
 
   app.put(
     "/api/comments/:id/disposition",
-    { schema: { tags, params: IdParams, body: DispositionBody, response: responses({ 200: CommentThread }, 400, 401, 403, 404) } },
+    { schema: { tags, params: IdParams, body: DispositionBody, response: responses({ 200: CommentThread }, 400, 401, 403, 404, 409) } },
     async (request) => disposeThread(ctx, request.actor, request.params.id, request.body),
   );
 }

@@ -10,14 +10,15 @@ import {
   ReleaseSummary,
   ReleaseVersion,
   Slug,
-  releaseSchema,
+  releaseSchemaV1,
+  releaseSchemaV2,
 } from "@codewright/shared";
 import type { App, RouteOptions } from "../types";
 import { responses } from "../schemas";
 import { publishDraft } from "../../domain/releases/publish";
 import { workflowRecords } from "../../domain/proposals";
 import { listReleases, readRelease, releaseDocument } from "../../domain/releases/read";
-import { publicKeys, SigningKeyStore } from "../../domain/releases/signing";
+import { publicKeys } from "../../domain/releases/signing";
 import { releaseToMarkdown } from "../../domain/releases/export-markdown";
 import { releaseToHtml } from "../../domain/releases/export-html";
 import { releaseToOscal } from "../../domain/releases/export-oscal";
@@ -26,7 +27,7 @@ import { releaseFeed } from "../../domain/releases/feed";
 
 const SlugParams = Type.Object({ slug: Slug });
 const VersionParams = Type.Object({ slug: Slug, version: ReleaseVersion });
-const ReleaseDocument = Type.Object({}, { additionalProperties: true, description: "A release document; its JSON Schema is at /api/schemas/release-v1.json." });
+const ReleaseDocument = Type.Object({}, { additionalProperties: true, description: "A release document: codewright.release/v2 (JSON Schema at /api/schemas/release-v2.json), or v1 for releases published before v2 (/api/schemas/release-v1.json)." });
 const Text = Type.String();
 
 /** Releases never change: cache them for a year. Members-only standards stay out of shared caches. Returns true when 304 was sent. */
@@ -45,19 +46,20 @@ function cacheForever(request: FastifyRequest, reply: FastifyReply, etag: string
 const fileName = (slug: string, version: string, extension: string) => `inline; filename="${slug}-${version}.${extension}"`;
 const releaseUrl = (base: string, slug: string, version: string) => `${base}/api/standards/${encodeURIComponent(slug)}/releases/${encodeURIComponent(version)}`;
 
-export default async function releaseRoutes(app: App, { ctx, config }: RouteOptions) {
-  const keys = new SigningKeyStore(ctx.db, config.dataDir);
+export default async function releaseRoutes(app: App, { ctx, config, signingKeys: keys }: RouteOptions) {
 
   const readable = async (request: FastifyRequest<{ Params: { slug: string; version: string } }>) => {
     const { release, isPublic } = await readRelease(ctx, request.actor, request.params.slug, request.params.version);
     return { row: release, isPublic };
   };
 
-  app.get("/api/schemas/release-v1.json", { schema: { tags: ["releases"], response: { 200: Type.Object({}, { additionalProperties: true }) } } }, async (_request, reply) => {
-    reply.header("Cache-Control", "public, max-age=3600");
-    reply.type("application/schema+json; charset=utf-8");
-    return JSON.stringify(releaseSchema, null, 2);
-  });
+  for (const [name, schema] of [["release-v1", releaseSchemaV1], ["release-v2", releaseSchemaV2]] as const) {
+    app.get(`/api/schemas/${name}.json`, { schema: { tags: ["releases"], response: { 200: Type.Object({}, { additionalProperties: true }) } } }, async (_request, reply) => {
+      reply.header("Cache-Control", "public, max-age=3600");
+      reply.type("application/schema+json; charset=utf-8");
+      return JSON.stringify(schema, null, 2);
+    });
+  }
 
   app.get("/api/keys", { schema: { tags: ["releases"], response: responses({ 200: PublicKeySetBody }) } }, async (_request, reply) => {
     await keys.current();
