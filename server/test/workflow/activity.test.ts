@@ -168,4 +168,22 @@ describe.each(databaseKinds)("activity feed on %s", (kind) => {
     expect(ended).toBe(true);
     expect((await fetch(`${url}/api/me/activity/stream?wait=0`, { headers: { cookie } })).status).toBe(401);
   });
+
+  it("ends a live stream when the API token it was opened with is revoked", async () => {
+    const user = await makeUser(t.db);
+    const tokens = (await w.ok(user, "GET", "/api/tokens")).tokens as { id: string }[];
+    const res = await fetch(`${url}/api/me/activity/stream`, { headers: user.auth });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    await reader.read(); // the retry line
+    expect((await w.call(user, "DELETE", `/api/tokens/${tokens[0]!.id}`)).status).toBe(200);
+    const ended = await Promise.race([
+      (async () => {
+        for (let chunk = await reader.read(); ; chunk = await reader.read()) if (chunk.done) return true;
+      })(),
+      new Promise<false>((r) => setTimeout(() => r(false), 5000)),
+    ]);
+    await reader.cancel();
+    expect(ended).toBe(true);
+  });
 });

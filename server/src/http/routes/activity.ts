@@ -3,6 +3,7 @@ import { Type } from "typebox";
 import { ActivityCursor, ActivityFeed, ActivityQuery } from "@codewright/shared";
 import type { App, RouteOptions } from "../types";
 import { responses } from "../schemas";
+import { openEventStream } from "../event-stream";
 import { activityCursor, activityFeed } from "../../domain/activity";
 
 const StreamQuery = Type.Object({
@@ -11,9 +12,6 @@ const StreamQuery = Type.Object({
   wait: Type.Optional(Type.String({ pattern: "^[0-9]{1,3}$" })),
 });
 
-// Other processes record activity too; their events do not reach this one, so look now and then.
-const POLL_MS = 15_000;
-const HEARTBEAT_MS = 25_000;
 
 /** The signed-in user's activity feed, as a list and as a server-sent event stream. */
 export default async function activityRoutes(app: App, { ctx }: RouteOptions) {
@@ -43,53 +41,22 @@ export default async function activityRoutes(app: App, { ctx }: RouteOptions) {
       const actor = request.actor;
       const lastEventId = request.headers["last-event-id"];
       let after = await activityCursor(ctx, actor, request.query.after ?? (typeof lastEventId === "string" ? lastEventId : undefined));
-      const wait = Math.min(Number(request.query.wait ?? 600), 600);
-
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" });
-      streams.add(raw);
-
-      let busy: Promise<void> = Promise.resolve();
-      const send = () => {
-        busy = busy.then(async () => {
-          if (raw.writableEnded) return;
+      await openEventStream({
+        ctx,
+        actor: actor!,
+        reply,
+        log: request.log,
+        streams,
+        waitSeconds: Math.min(Number(request.query.wait ?? 600), 600),
+        look: async (write) => {
           const items = (await activityFeed(ctx, actor, { after, limit: 200 })).items.reverse();
           for (const item of items) {
-            raw.write(`id: ${item.id}\nevent: activity\ndata: ${JSON.stringify(item)}\n\n`);
+            write(`id: ${item.id}\nevent: activity\ndata: ${JSON.stringify(item)}\n\n`);
             after = item.id;
           }
-        }).catch((err) => request.log.warn({ err }, "activity stream read failed"));
-        return busy;
-      };
-      const onActivity = () => void send();
-      const poll = setInterval(onActivity, POLL_MS);
-      const heartbeat = setInterval(() => raw.write(": keep-alive\n\n"), HEARTBEAT_MS);
-      // Ends after what is pending has been sent, so a reconnect with Last-Event-ID loses nothing.
-      const end = setTimeout(() => void send().then(() => raw.end()), Math.max(wait, 1) * 1000);
-      // The stream lasts no longer than the credential it was opened with; a reconnect is checked afresh.
-      const onSessionEnded = (e: { sessionHash: string }) => e.sessionHash === actor?.credentialHash && close();
-      const onUserChanged = (e: { userId: string }) => e.userId === actor?.user.id && close();
-      const stop = () => {
-        clearInterval(poll);
-        clearInterval(heartbeat);
-        clearTimeout(end);
-        ctx.events.off("activity", onActivity);
-        ctx.events.off("sessionEnded", onSessionEnded);
-        ctx.events.off("userChanged", onUserChanged);
-        streams.delete(raw);
-      };
-      const close = () => {
-        stop();
-        raw.end();
-      };
-      raw.on("close", stop);
-      ctx.events.on("activity", onActivity);
-      ctx.events.on("sessionEnded", onSessionEnded);
-      ctx.events.on("userChanged", onUserChanged);
-      raw.write("retry: 5000\n\n");
-      await send();
-      if (wait === 0) raw.end();
+        },
+        wakeOn: [{ event: "activity", concerns: () => true }],
+      });
     },
   );
 }

@@ -3,6 +3,7 @@ import { Type } from "typebox";
 import { MarkReadBody, NotificationList, NotificationQuery, Preferences, UnreadCount, UpdatePreferencesBody, WatchList, WatchParams, WatchState } from "@codewright/shared";
 import type { App, RouteOptions } from "../types";
 import { responses } from "../schemas";
+import { openEventStream } from "../event-stream";
 import {
   checkUnsubscribe,
   listNotifications,
@@ -27,9 +28,6 @@ const StreamQuery = Type.Object({
 const UnsubscribeQuery = Type.Object({ token: Type.String({ maxLength: 500 }) });
 const Html = Type.String({ description: "text/html" });
 
-// Notifications made by other processes, and rights that change, do not reach this one: look now and then.
-const POLL_MS = 15_000;
-const HEARTBEAT_MS = 25_000;
 
 /** Watches, the notifications inbox and its live unread count, mail preferences, and one-click unsubscribe. */
 export default async function notificationRoutes(app: App, { ctx, config }: RouteOptions) {
@@ -76,66 +74,29 @@ export default async function notificationRoutes(app: App, { ctx, config }: Rout
     },
     async (request, reply) => {
       const actor = request.actor;
-      let last = (await unreadCount(ctx, actor)).unread;
-      const wait = Math.min(Number(request.query.wait ?? 600), 600);
-
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" });
-      streams.add(raw);
-      const write = (count: number) => raw.write(`event: unread\ndata: ${JSON.stringify({ unread: count })}\n\n`);
-
-      let busy: Promise<void> = Promise.resolve();
-      const look = () => {
-        busy = busy
-          .then(async () => {
-            if (raw.writableEnded) return;
-            const now = (await unreadCount(ctx, actor)).unread;
-            if (now !== last && !raw.writableEnded) write(now);
-            last = now;
-          })
-          .catch((err) => request.log.warn({ err }, "notification stream read failed"));
-        return busy;
-      };
+      // Answers 401 before the stream opens for the anonymous.
+      let last = -1;
+      await unreadCount(ctx, actor);
       const userId = actor!.user.id;
-      const onNotified = (e: { userIds: readonly string[] }) => e.userIds.includes(userId) && void look();
-      const onMembership = (e: { userId: string }) => e.userId === userId && void look();
-      const onVisibility = () => void look();
-      const poll = setInterval(() => void look(), POLL_MS);
-      const heartbeat = setInterval(() => raw.write(": keep-alive\n\n"), HEARTBEAT_MS);
-      const end = setTimeout(() => void look().then(() => raw.end()), Math.max(wait, 1) * 1000);
-      // The stream lasts no longer than the credential it was opened with; a reconnect is checked afresh.
-      const onSessionEnded = (e: { sessionHash: string }) => e.sessionHash === actor?.credentialHash && close();
-      const onTokenRevoked = (e: { tokenHash: string }) => e.tokenHash === actor?.credentialHash && close();
-      const onUserChanged = (e: { userId: string }) => e.userId === userId && close();
-      const stop = () => {
-        clearInterval(poll);
-        clearInterval(heartbeat);
-        clearTimeout(end);
-        ctx.events.off("notificationsChanged", onNotified);
-        ctx.events.off("membershipChanged", onMembership);
-        ctx.events.off("visibilityChanged", onVisibility);
-        ctx.events.off("sessionEnded", onSessionEnded);
-        ctx.events.off("tokenRevoked", onTokenRevoked);
-        ctx.events.off("userChanged", onUserChanged);
-        streams.delete(raw);
-      };
-      const close = () => {
-        stop();
-        raw.end();
-      };
-      raw.on("close", stop);
-      ctx.events.on("notificationsChanged", onNotified);
-      ctx.events.on("membershipChanged", onMembership);
-      ctx.events.on("visibilityChanged", onVisibility);
-      ctx.events.on("sessionEnded", onSessionEnded);
-      ctx.events.on("tokenRevoked", onTokenRevoked);
-      ctx.events.on("userChanged", onUserChanged);
-      raw.write("retry: 5000\n\n");
-      write(last);
-      // A change between the first count and the listeners is caught by looking once more.
-      await look();
-      if (wait === 0) close();
+      await openEventStream({
+        ctx,
+        actor: actor!,
+        reply,
+        log: request.log,
+        streams,
+        waitSeconds: Math.min(Number(request.query.wait ?? 600), 600),
+        look: async (write) => {
+          const now = (await unreadCount(ctx, actor)).unread;
+          if (now !== last) write(`event: unread\ndata: ${JSON.stringify({ unread: now })}\n\n`);
+          last = now;
+        },
+        // A new notification for this user, or a change of what they may read (the count is of readable ones).
+        wakeOn: [
+          { event: "notificationsChanged", concerns: (e) => e.userIds.includes(userId) },
+          { event: "membershipChanged", concerns: (e) => e.userId === userId },
+          { event: "visibilityChanged", concerns: () => true },
+        ],
+      });
     },
   );
 
