@@ -145,16 +145,15 @@ describeInBrowser("a revision cycle in the browser", () => {
     await eddiePage.getByRole("radio", { name: /^Reject/ }).check();
     await eddiePage.getByLabel("Committee statement").fill(statement);
     await eddiePage.getByRole("button", { name: "Record the action" }).click();
-    await eddiePage.getByRole("heading", { name: "Committee action: Rejected" }).waitFor();
-    await eddiePage.getByText(statement).waitFor();
+    // The committee's section shows the statement (the proposal's timeline records the decision too).
+    await eddiePage.getByRole("region", { name: "Committee action: Rejected" }).getByText(statement).waitFor();
     const action = await testApp.app.inject({ url: `/api/proposals/${proposalId}/committee-action`, headers: eddie.auth });
     expect(action.statusCode).toBe(200);
     expect(action.body).toContain(statement);
 
     // The reader sees the action on her proposal too; the cycle counts it.
     await ritaPage.goto(proposalUrl);
-    await ritaPage.getByRole("heading", { name: "Committee action: Rejected" }).waitFor();
-    await ritaPage.getByText(statement).waitFor();
+    await ritaPage.getByRole("region", { name: "Committee action: Rejected" }).getByText(statement).waitFor();
     await eddiePage.goto(`${base}/cycles/${cycle.id}`);
     await eddiePage.getByRole("region", { name: "Counts" }).getByText("Rejected", { exact: true }).waitFor();
     const after = (await testApp.app.inject({ url: `/api/cycles/${cycle.id}`, headers: eddie.auth })).json<{ cycle: Cycle }>().cycle;
