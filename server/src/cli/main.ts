@@ -60,8 +60,18 @@ const commands: Record<string, Command> = {
     const file = positionals[0];
     if (!file || !values.standard) throw new Error("import needs a file and --standard <slug>.");
     const markdown = await readFile(file, "utf8");
+    const { checkImport, importStandard } = await import("../domain/importer");
+    const located = (err: unknown) => {
+      const line = (err as { line?: number }).line;
+      return line ? new Error(`${file}:${line}: ${(err as Error).message}`) : err;
+    };
+    // A malformed file or slug is told before any database is opened or made.
+    try {
+      checkImport(markdown, values.standard);
+    } catch (err) {
+      throw located(err);
+    }
     const { loadConfig, openMigratedDatabase } = await databaseLayer();
-    const { importStandard } = await import("../domain/importer");
     const database = await openMigratedDatabase(loadConfig(), () => {});
     try {
       const tty = process.stdout.isTTY === true;
@@ -71,9 +81,7 @@ const commands: Record<string, Command> = {
       });
       say(`imported ${result.sections} sections into "${result.standard.slug}"`);
     } catch (err) {
-      const line = (err as { line?: number }).line;
-      if (line) throw new Error(`${file}:${line}: ${(err as Error).message}`);
-      throw err;
+      throw located(err);
     } finally {
       await database.close();
     }

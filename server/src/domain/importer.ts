@@ -35,14 +35,26 @@ export async function importStandard(
   actorId: string | null,
   progress: ImportProgress = () => {},
 ): Promise<ImportResult> {
-  const parsed = parseStandardMarkdown(markdown);
+  const parsed = checkImport(markdown, slug);
   return db.transaction().execute((trx) => importInto(trx, parsed, slug, actorId, progress));
+}
+
+/**
+ * Reads a standard's Markdown and checks the slug it is to be imported as, touching no storage:
+ * the command line runs it before opening the database, so a malformed file fails at once.
+ * Throws as `parseStandardMarkdown` (with the line), 400 `invalid_request` for a bad slug.
+ */
+export function checkImport(markdown: string, slug: string): ReturnType<typeof parseStandardMarkdown> {
+  const parsed = parseStandardMarkdown(markdown);
+  const isSlug: boolean = Value.Check(Slug, slug);
+  if (!isSlug) throw invalidRequest(`"${slug.slice(0, 80)}" is not a slug: use lower-case letters, digits and hyphens, at most 64, e.g. building-code.`);
+  return parsed;
 }
 
 /** The admin tooling's import: `importStandard`, by an admin, answered with the standard as they see it. Throws 401/403 too. */
 export async function importMarkdown(ctx: DomainContext, actor: Actor | null, input: { slug: string; markdown: string }): Promise<{ standard: Standard; sections: number }> {
   assertAdmin(actor);
-  const parsed = parseStandardMarkdown(input.markdown);
+  const parsed = checkImport(input.markdown, input.slug);
   return ctx.db.transaction().execute(async (trx) => {
     const result = await importInto(trx, parsed, input.slug, actor.user.id, () => {});
     return { standard: toStandard(await standardAccess(trx, result.standard, actor)), sections: result.sections };
@@ -50,8 +62,6 @@ export async function importMarkdown(ctx: DomainContext, actor: Actor | null, in
 }
 
 async function importInto(trx: Db, parsed: ReturnType<typeof parseStandardMarkdown>, slug: string, actorId: string | null, progress: ImportProgress): Promise<ImportResult> {
-  const isSlug: boolean = Value.Check(Slug, slug);
-  if (!isSlug) throw invalidRequest(`"${slug.slice(0, 80)}" is not a slug: use lower-case letters, digits and hyphens, at most 64, e.g. building-code.`);
   const ids = new Map(parsed.sections.map((s) => [s.label, randomUUID()]));
   const resolved = resolveReferences(parsed, ids);
   let standard = await trx.selectFrom("standards").selectAll().where("slug", "=", slug).executeTakeFirst();

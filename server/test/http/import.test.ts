@@ -77,7 +77,8 @@ describe.each(databaseKinds)("importing a standard on %s", (kind) => {
 });
 
 describe("codewright import", () => {
-  it("imports a file with progress, and names the line of a malformed one", async () => {
+  // Five runs of the command line, each a process of its own (the first makes and migrates a database).
+  it("imports a file with progress, and names the line of a malformed one", { timeout: 240_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), "codewright-import-"));
     const env = { ...process.env, DATA_DIR: join(dir, "data"), DATABASE_URL: "" };
     const ok = spawnSync(process.execPath, [CLI, "import", SAMPLE_PATH, "--standard", "sample"], { env, encoding: "utf8" });
