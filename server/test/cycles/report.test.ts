@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { sql } from "kysely";
 import { Ajv } from "ajv";
+import { parse } from "csv-parse/sync";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cycleReportSchemaV1, digestOf, verifyRelease, type CycleReport, type Release } from "@codewright/shared";
@@ -171,6 +172,19 @@ describe.each(databaseKinds)("the report of a revision cycle on %s", { timeout: 
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+
+    // The comments as a spreadsheet: a BOM, CRLF records, hostile text intact, a formula escaped.
+    const csv = await t.app.inject({ method: "GET", url: `/api/cycles/${cycle.id}/comments.csv` });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers["content-type"]).toContain("text/csv");
+    expect(csv.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(csv.body).toContain("\r\n");
+    const rows = parse(csv.rawPayload, { bom: true }) as string[][];
+    const section = final.comments[0]!.section!;
+    expect(rows).toEqual([
+      ["id", "section number", "section label", "kind", "commenter", "affiliation", "quoted text", "comment", "proposed text", "disposition", "response", "commenter's answer"],
+      [comment.id, section.number, section.label, "", "Non member", "Acme Labs", "validate", hostile, "", "rejected", "'=1+1 each device states its own bound.", ""],
+    ]);
 
     // The schema is served.
     expect((await w.ok(null, "GET", "/api/schemas/cycle-report-v1.json")).$id).toBe("urn:codewright:schema:cycle-report-v1");

@@ -5,6 +5,7 @@ import { responses } from "../schemas";
 import { advanceCycle, cancelCycle, createCycle, listCycles, readCycle, updateStage } from "../../domain/cycles/cycles";
 import { cycleCalendar } from "../../domain/cycles/calendar";
 import { readCycleReport, signReport } from "../../domain/cycles/report";
+import { cycleCommentsCsv } from "../../domain/cycles/comments-csv";
 
 const SlugParams = Type.Object({ slug: Slug });
 const CycleParams = Type.Object({ id: Uuid });
@@ -37,6 +38,24 @@ export default async function cycleRoutes(app: App, { ctx, signingKeys }: RouteO
       // The canonical JSON is sent as is: exactly the bytes that are digested and signed.
       reply.type("application/json; charset=utf-8").header("Content-Disposition", `inline; filename="cycle-report-${request.params.id}.json"`);
       return report.text;
+    },
+  );
+
+  app.get(
+    "/api/cycles/:id/comments.csv",
+    {
+      schema: {
+        tags: ["cycles"],
+        description: "Every comment of the cycle, one a row: RFC 4180 CSV in UTF-8 with a byte order mark, formulas escaped.",
+        params: CycleParams,
+        response: responses({ 200: Type.String({ description: "text/csv" }) }, 400, 404),
+      },
+    },
+    async (request, reply) => {
+      const { csv, final } = await cycleCommentsCsv(ctx, request.actor, request.params.id);
+      reply.header("Cache-Control", final ? "private, max-age=3600" : "no-store");
+      reply.type("text/csv; charset=utf-8; header=present").header("Content-Disposition", `attachment; filename="cycle-comments-${request.params.id}.csv"`);
+      return csv;
     },
   );
 
