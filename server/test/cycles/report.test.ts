@@ -71,7 +71,12 @@ describe.each(databaseKinds)("the report of a revision cycle on %s", { timeout: 
     // Input from a reader who is no member; before any first draft, members see the redline to the draft, others none.
     clock.set(at(1));
     const { id: input } = await w.ok(users.nonMember, "POST", `/api/standards/${slug}/proposals`, { title: "Bound every input", rationale: "Substantiation.", fromSection: sections.a.id });
-    await editRoom(t.db, `proposal.${input}.${sections.a.id}`, users.nonMember.id, (body) => textOf(body, 0).insert(textOf(body, 0).length, " Inputs are bounded."));
+    await editRoom(t.db, `proposal.${input}.${sections.a.id}`, users.nonMember.id, (body) => {
+      const text = textOf(body, 0);
+      text.insert(text.length, " Inputs are bounded.");
+      text.delete(0, "Every".length);
+      text.insert(0, "Each");
+    });
     await w.ok(users.nonMember, "POST", `/api/proposals/${input}/submit`);
     let live = await report();
     expect(validate(live), JSON.stringify(validate.errors)).toBe(true);
@@ -185,6 +190,21 @@ describe.each(databaseKinds)("the report of a revision cycle on %s", { timeout: 
       ["id", "section number", "section label", "kind", "commenter", "affiliation", "quoted text", "comment", "proposed text", "disposition", "response", "commenter's answer"],
       [comment.id, section.number, section.label, "", "Non member", "Acme Labs", "validate", hostile, "", "rejected", "'=1+1 each device states its own bound.", ""],
     ]);
+
+    // The printable page: cover, contents, the comment under its section, the redline marks, hostile text escaped.
+    const page = await t.app.inject({ method: "GET", url: `/api/cycles/${cycle.id}/report.html` });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers["content-type"]).toContain("text/html");
+    const html = page.body;
+    expect(html).toContain('<nav class="toc"');
+    expect(html).toContain("Report of the revision cycle “Edition 2”");
+    expect(html).toContain(`${section.number} ${section.title}`);
+    expect(html).toMatch(/<ins>[^<]*Each[^<]*<\/ins>/);
+    expect(html).toMatch(/<del>[^<]*Every[^<]*<\/del>/);
+    expect(html).toMatch(/<ins>[^<]*bounded[^<]*<\/ins>/);
+    expect(html).not.toContain("<script>");
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).toContain("A &quot;quoted&quot;, comma<br>newline");
 
     // The schema is served.
     expect((await w.ok(null, "GET", "/api/schemas/cycle-report-v1.json")).$id).toBe("urn:codewright:schema:cycle-report-v1");

@@ -28,6 +28,7 @@ import { ballotView } from "./ballot/view";
 import { settleCycle, stagesOf } from "./settle";
 import { firstDraftVersion, inputsOf } from "./requirements";
 import { cycleView } from "./view";
+import { cycleReportToHtml } from "./report-html";
 
 /**
  * The report of a revision cycle (`codewright.cycle-report/v1`): its stages with planned and
@@ -73,6 +74,12 @@ export async function readCycleReport(ctx: DomainContext, actor: Actor | null, i
   await ctx.db.insertInto("cycle_reports").values({ cycle_id: id, document: text, digest: report.digest }).onConflict((oc) => oc.column("cycle_id").doNothing()).execute();
   const kept = await ctx.db.selectFrom("cycle_reports").select(["document", "digest"]).where("cycle_id", "=", id).executeTakeFirstOrThrow();
   return { text: kept.document, digest: kept.digest, final: true, isPublic };
+}
+
+/** The report as a printable page, for whoever may read the standard. */
+export async function cycleReportHtml(ctx: DomainContext, actor: Actor | null, id: string): Promise<{ html: string; final: boolean }> {
+  const report = await readCycleReport(ctx, actor, id);
+  return { html: cycleReportToHtml(JSON.parse(report.text) as CycleReport), final: report.final };
 }
 
 /** The detached signature of the report's canonical JSON, with the release signing key. */

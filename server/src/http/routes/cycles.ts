@@ -6,6 +6,7 @@ import { advanceCycle, cancelCycle, createCycle, listCycles, readCycle, updateSt
 import { cycleCalendar } from "../../domain/cycles/calendar";
 import { readCycleReport, signReport } from "../../domain/cycles/report";
 import { cycleCommentsCsv } from "../../domain/cycles/comments-csv";
+import { cycleReportHtml } from "../../domain/cycles/report";
 
 const SlugParams = Type.Object({ slug: Slug });
 const CycleParams = Type.Object({ id: Uuid });
@@ -38,6 +39,17 @@ export default async function cycleRoutes(app: App, { ctx, signingKeys }: RouteO
       // The canonical JSON is sent as is: exactly the bytes that are digested and signed.
       reply.type("application/json; charset=utf-8").header("Content-Disposition", `inline; filename="cycle-report-${request.params.id}.json"`);
       return report.text;
+    },
+  );
+
+  app.get(
+    "/api/cycles/:id/report.html",
+    { schema: { tags: ["cycles"], description: "The cycle report as a printable page, with its redline.", params: CycleParams, response: responses({ 200: Type.String({ description: "text/html" }) }, 400, 404) } },
+    async (request, reply) => {
+      const { html, final } = await cycleReportHtml(ctx, request.actor, request.params.id);
+      reply.header("Cache-Control", final ? "private, max-age=3600" : "no-store");
+      reply.type("text/html; charset=utf-8");
+      return html;
     },
   );
 
