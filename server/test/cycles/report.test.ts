@@ -206,6 +206,15 @@ describe.each(databaseKinds)("the report of a revision cycle on %s", { timeout: 
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expect(html).toContain("A &quot;quoted&quot;, comma<br>newline");
 
+    // The printable redline of the whole standard between two releases.
+    const diffPage = await t.app.inject({ method: "GET", url: `/api/standards/${slug}/diff.html?from=1.0.0&to=2.0.0` });
+    expect(diffPage.statusCode).toBe(200);
+    expect(diffPage.headers["content-type"]).toContain("text/html");
+    expect(diffPage.body).toContain("Changes from 1.0.0 to 2.0.0: 1 section changed.");
+    expect(diffPage.body).toMatch(/<del>[^<]*Every[^<]*<\/del>/);
+    expect(diffPage.body).toMatch(/<ins>[^<]*Each[^<]*<\/ins>/);
+    expect((await t.app.inject({ method: "GET", url: `/api/standards/${slug}/diff.html?from=1.0.0&to=9.9.9` })).statusCode).toBe(404);
+
     // The schema is served.
     expect((await w.ok(null, "GET", "/api/schemas/cycle-report-v1.json")).$id).toBe("urn:codewright:schema:cycle-report-v1");
   });

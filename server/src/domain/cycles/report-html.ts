@@ -1,5 +1,6 @@
-import type { CycleReport, DiffOp, ReportComment, ReportPerson, SectionDiff } from "@codewright/shared";
+import type { CycleReport, ReportComment, ReportPerson } from "@codewright/shared";
 import { escapeHtml } from "../releases/export-html";
+import { sectionRedline } from "../releases/redline-html";
 
 /**
  * A cycle report as one self-contained, printable HTML page: a cover, a table of contents, the
@@ -147,24 +148,6 @@ function commentsBySection(report: CycleReport): { heading: string; comments: Re
   }
   const byNumber = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
   return [...groups.values()].sort((a, b) => a.rank - b.rank || byNumber(a.number, b.number));
-}
-
-function sectionRedline(s: SectionDiff): string {
-  const side = s.after ?? s.before!;
-  const blocks = new Map<number, DiffOp[]>();
-  for (const op of s.changes) blocks.set(op.block, [...(blocks.get(op.block) ?? []), op]);
-  const body = [...blocks.values()]
-    .map(
-      (ops) =>
-        `<p>${ops
-          .map((op) => {
-            const t = escapeHtml(op.text);
-            return op.op === "insert" ? `<ins>${t}</ins>` : op.op === "delete" ? `<del>${t}</del>` : t;
-          })
-          .join("")}</p>`,
-    )
-    .join("\n");
-  return `<article class="redline-section"><h3>${escapeHtml(side.number)} ${escapeHtml(side.title)} <span class="label">${escapeHtml(side.label)}</span> <span class="status">${escapeHtml(s.status.join(", "))}</span></h3>\n${body}</article>`;
 }
 
 const STYLE = `
