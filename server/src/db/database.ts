@@ -14,7 +14,7 @@ import type {
   ProposalVotesTable,
 } from "./tables/proposals";
 import type { CommentRepliesTable, CommentThreadsTable } from "./tables/comments";
-import type { BallotRosterTable, BallotRoundsTable, BallotVotesTable, CommitteeActionsTable, CycleStagesTable, CyclesTable } from "./tables/cycles";
+import type { BallotRosterTable, BallotRoundsTable, BallotVotesTable, CommitteeActionsTable, CycleReportsTable, CycleStagesTable, CyclesTable } from "./tables/cycles";
 
 /** Every table the application reads or writes, composed from the per-feature table types. */
 export interface Database {
@@ -58,6 +58,7 @@ export interface Database {
   ballot_rounds: BallotRoundsTable;
   ballot_roster: BallotRosterTable;
   ballot_votes: BallotVotesTable;
+  cycle_reports: CycleReportsTable;
 }
 
 /** A connection or a transaction: repository functions accept either. */

@@ -69,6 +69,11 @@ export const CYCLE_MATRIX: Record<string, MatrixEntry> = {
   "GET /api/standards/:slug/calendar.ics": { allowed: EVERY_MEMBER, build: (w) => ({ method: "GET", url: `/api/standards/${w.standard.slug}/calendar.ics` }) },
   "GET /api/standards/:slug/cycles": { allowed: EVERY_MEMBER, build: (w) => ({ method: "GET", url: `/api/standards/${w.standard.slug}/cycles` }) },
   "GET /api/cycles/:id": { allowed: EVERY_MEMBER, build: async (w, t) => ({ method: "GET", url: `/api/cycles/${(await freshCycle(t, w)).id}` }) },
+  "GET /api/cycles/:id/report": { allowed: EVERY_MEMBER, build: async (w, t) => ({ method: "GET", url: `/api/cycles/${(await freshCycle(t, w)).id}/report` }) },
+  "GET /api/cycles/:id/report.html": { allowed: EVERY_MEMBER, build: async (w, t) => ({ method: "GET", url: `/api/cycles/${(await freshCycle(t, w)).id}/report.html` }) },
+  "GET /api/cycles/:id/comments.csv": { allowed: EVERY_MEMBER, build: async (w, t) => ({ method: "GET", url: `/api/cycles/${(await freshCycle(t, w)).id}/comments.csv` }) },
+  "GET /api/cycles/:id/report/signature": { allowed: EVERY_MEMBER, build: async (w, t) => ({ method: "GET", url: `/api/cycles/${(await freshCycle(t, w)).id}/report/signature` }) },
+  "GET /api/schemas/cycle-report-v1.json": { site: true, allowed: "everyone", public: true, build: () => ({ method: "GET", url: "/api/schemas/cycle-report-v1.json" }) },
   "PATCH /api/cycles/:id/stages/:stageId": {
     allowed: EDITORS,
     build: async (w, t) => {

@@ -48,4 +48,8 @@ export const RELEASE_MATRIX: Record<string, MatrixEntry> = {
     allowed: EVERY_MEMBER,
     build: async (w, t) => ({ method: "GET", url: `/api/standards/${w.standard.slug}/diff?from=${await release(t, w)}&to=draft` }),
   },
+  "GET /api/standards/:slug/diff.html": {
+    allowed: EVERY_MEMBER,
+    build: async (w, t) => ({ method: "GET", url: `/api/standards/${w.standard.slug}/diff.html?from=${await release(t, w)}&to=draft` }),
+  },
 };

@@ -16,3 +16,5 @@ export {
   type Verification,
   type VerificationProblem,
 } from "./signature";
+export { CYCLE_REPORT_FORMAT, cycleReportSchemaV1 } from "./cycle-report";
+export type { CycleReport, ReportBallotRound, ReportComment, ReportInput, ReportNamedVote, ReportPerson, ReportStage, ReportWindowChange } from "./cycle-report";

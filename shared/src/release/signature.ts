@@ -1,5 +1,9 @@
 import { canonicalJson, digestOf, sha256Hex, signedBytes } from "./canonical";
 import { RELEASE_FORMATS, type Release } from "./types";
+import { CYCLE_REPORT_FORMAT } from "./cycle-report";
+
+/** Every signed document format this reader checks: releases, and cycle reports (signed the same way). */
+const SIGNED_FORMATS: readonly string[] = [...RELEASE_FORMATS, CYCLE_REPORT_FORMAT];
 
 /** The detached signature of a release, as served at `GET …/releases/:version/signature`. */
 export interface ReleaseSignature {
@@ -50,7 +54,7 @@ export async function verifyDigest(release: Release): Promise<boolean> {
 }
 
 /**
- * Checks a release the way a reader should: a format it knows (v1 or v2), the digest against the content, that every
+ * Checks a release (or a cycle report, signed the same way) the way a reader should: a format it knows (release v1 or v2, cycle report v1), the digest against the content, that every
  * Ed25519 key in the set is named by its own thumbprint, then the Ed25519 signature over the
  * canonical JSON of the whole release with the key the signature names. Parse the three
  * files with `parseStrictJson`: a duplicate key would let the bytes say two things.
@@ -63,8 +67,8 @@ export async function verifyRelease(release: unknown, signature: unknown, keys: 
     return fail("malformed", "The signature file is not a release signature: it needs algorithm, kid and signature.");
   }
   if (!isObject(keys) || !Array.isArray(keys.keys)) return fail("malformed", 'The key file is not a key set: it needs a "keys" array.');
-  if (!(RELEASE_FORMATS as readonly unknown[]).includes(release.format)) {
-    return fail("unsupported_format", `The release is in the format ${shown(release.format)}; this reader knows ${RELEASE_FORMATS.join(" and ")}.`);
+  if (!(SIGNED_FORMATS as readonly unknown[]).includes(release.format)) {
+    return fail("unsupported_format", `The release is in the format ${shown(release.format)}; this reader knows ${SIGNED_FORMATS.join(", ")}.`);
   }
   if (signature.algorithm !== "Ed25519") return fail("unsupported_algorithm", `The signature uses ${String(signature.algorithm)}; only Ed25519 is supported.`);
 

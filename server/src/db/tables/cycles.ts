@@ -71,3 +71,11 @@ export interface BallotVotesTable {
   responded_by: string | null;
   responded_at: Date | null;
 }
+
+/** The frozen final report of an ended cycle: the canonical JSON as digested and signed (append-only). */
+export interface CycleReportsTable {
+  cycle_id: string;
+  document: string;
+  digest: string;
+  created_at: ColumnType<Date, never, never>;
+}

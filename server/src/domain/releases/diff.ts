@@ -5,6 +5,7 @@ import { assertMember, assertRead } from "../access";
 import { accessToStandard } from "../standards";
 import { findRelease, releaseDocument } from "./read";
 import { snapshotDraft } from "./snapshot";
+import { diffToHtml } from "./redline-html";
 
 /** True when `version` names the current draft rather than a release. */
 export const isDraft = (version: string) => version === DRAFT_VERSION;
@@ -28,4 +29,11 @@ export async function diffVersions(ctx: DomainContext, actor: Actor | null, slug
   };
   const [before, after] = await Promise.all([load(from), load(to)]);
   return diffReleases(before, after);
+}
+
+/** The diff between two versions as a printable redline page, for whoever may read both (as `diffVersions`). */
+export async function diffVersionsHtml(ctx: DomainContext, actor: Actor | null, slug: string, from: string, to: string): Promise<string> {
+  const diff = await diffVersions(ctx, actor, slug, from, to);
+  const standard = await ctx.db.selectFrom("standards").select("title").where("slug", "=", slug).executeTakeFirstOrThrow();
+  return diffToHtml(standard.title, diff);
 }

@@ -22,7 +22,7 @@ import { publicKeys } from "../../domain/releases/signing";
 import { releaseToMarkdown } from "../../domain/releases/export-markdown";
 import { releaseToHtml } from "../../domain/releases/export-html";
 import { releaseToOscal } from "../../domain/releases/export-oscal";
-import { diffVersions } from "../../domain/releases/diff";
+import { diffVersions, diffVersionsHtml } from "../../domain/releases/diff";
 import { releaseFeed } from "../../domain/releases/feed";
 
 const SlugParams = Type.Object({ slug: Slug });
@@ -148,5 +148,23 @@ export default async function releaseRoutes(app: App, { ctx, config, signingKeys
     "/api/standards/:slug/diff",
     { schema: { tags: ["releases"], params: SlugParams, querystring: DiffQuery, response: responses({ 200: ReleaseDiff }, 400, 401, 403, 404) } },
     async (request) => diffVersions(ctx, request.actor, request.params.slug, request.query.from, request.query.to),
+  );
+
+  app.get(
+    "/api/standards/:slug/diff.html",
+    {
+      schema: {
+        tags: ["releases"],
+        description: "The diff between two versions as a printable redline page.",
+        params: SlugParams,
+        querystring: DiffQuery,
+        response: responses({ 200: Type.String({ description: "text/html" }) }, 400, 401, 403, 404),
+      },
+    },
+    async (request, reply) => {
+      const html = await diffVersionsHtml(ctx, request.actor, request.params.slug, request.query.from, request.query.to);
+      reply.type("text/html; charset=utf-8").header("Cache-Control", "private, no-cache");
+      return html;
+    },
   );
 }
