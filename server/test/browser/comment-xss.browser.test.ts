@@ -217,7 +217,7 @@ describeInBrowser("comments in the browser", () => {
     expect(await editorMargin.getByRole("link", { name: "The proposal that carries it out" }).getAttribute("href")).toBe(`/proposals/${proposalId}`);
 
     const [thread] = (await testApp.app.inject({ url: `/api/comments?standard=${SLUG}&version=1.0`, headers: eddie.auth })).json<{ comments: CommentThread[] }>().comments;
-    expect(thread).toMatchObject({ target: { kind: "release_section", version: "1.0" }, anchor: { quote: "its input" }, disposition: { value: "accepted-in-principle", proposal: proposalId } });
+    expect(thread).toMatchObject({ target: { kind: "release_section", version: "1.0" }, anchor: { quote: "its input" }, disposition: { value: "accepted-with-modification", proposal: proposalId } });
     expect(browsers.pageErrors).toEqual([]);
   });
 

@@ -89,7 +89,7 @@ describe.each(databaseKinds)("notifications on %s", (kind) => {
     const reader = await makeUser(t.db, { name: "Reader" });
     await pub.ok(reader, "PUT", `/api/me/watches/standard/${pub.standard.id}`);
     const comment = await pub.ok(reader, "POST", "/api/comments", { target: { kind: "release_section", standard: pub.standard.slug, version: "1.0.0", section: pub.sections.a.id }, body: "Define validation." });
-    await pub.ok(pub.users.editor, "PUT", `/api/comments/${comment.id}/disposition`, { disposition: "accepted-in-principle", response: "In the next edition." });
+    await pub.ok(pub.users.editor, "PUT", `/api/comments/${comment.id}/disposition`, { disposition: "accepted-with-modification", response: "In the next edition." });
     await pub.ok(pub.users.editor, "POST", `/api/standards/${pub.standard.slug}/releases`, { version: "1.1.0", notes: "Second." });
     await t.app.background.drain();
     const got = (await pub.ok(reader, "GET", "/api/me/notifications")).notifications;

@@ -149,6 +149,11 @@ export const BallotResult = Type.Object({
   textChanged: Type.Boolean(),
   /** Disapprovals with no response from the editors when the round closed. */
   unansweredNegatives: Type.Integer(),
+  /**
+   * Technical comments on the cycle's first draft whose author, a voter of the round, answered
+   * their disposition `unsatisfied` when the round closed: unresolved negatives too.
+   */
+  unsatisfiedComments: Type.Integer(),
 });
 export type BallotResult = Static<typeof BallotResult>;
 
