@@ -326,7 +326,7 @@ export async function disposeThread(ctx: DomainContext, actor: Actor | null, id:
       throw invalidRequest("Only a duplicate names another comment (duplicateOf).");
     }
     if (input.proposal) await proposalOf(trx, thread.standard_id, input.proposal);
-    const now = new Date();
+    const now = ctx.clock.now();
     const row = await trx
       .updateTable("comment_threads")
       .set({
@@ -381,7 +381,7 @@ export async function answerThread(ctx: DomainContext, actor: Actor | null, id: 
     if (!thread.disposition) throw commentNotDisposed();
     await requireFirstDraftStage(ctx, trx, access.standard, thread.release_version!, "resolution");
     const note = input.note?.trim() ? input.note : null;
-    const now = new Date();
+    const now = ctx.clock.now();
     const row = await trx
       .updateTable("comment_threads")
       .set({ answer: input.response, answer_note: note, answer_at: now, updated_at: now })
