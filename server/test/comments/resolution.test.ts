@@ -166,7 +166,7 @@ describe.each(databaseKinds)("comment resolution on %s", (kind) => {
     expect(answers.map((a) => a.to_state)).toEqual(["unsatisfied", "satisfied", "withdrawn"]);
   });
 
-  it("answers only during resolution while a cycle runs; a voter's unsatisfied technical comment forces a recirculation", async () => {
+  it("answers only during resolution while a cycle runs; a voter’s unsatisfied technical comment forces a recirculation; a deferred one is carried into the next cycle", async () => {
     const w = await released();
     const { users } = w;
     const slug = w.standard.slug;
@@ -191,7 +191,8 @@ describe.each(databaseKinds)("comment resolution on %s", (kind) => {
 
     clock.set(at(11));
     await w.ok(null, "GET", `/api/cycles/${cycle.id}`);
-    for (const id of [technical, general, outsider]) await w.ok(users.editor, "PUT", `/api/comments/${id}/disposition`, { disposition: "rejected", response: "Each device states its bound." });
+    for (const id of [technical, general]) await w.ok(users.editor, "PUT", `/api/comments/${id}/disposition`, { disposition: "rejected", response: "Each device states its bound." });
+    await w.ok(users.editor, "PUT", `/api/comments/${outsider}/disposition`, { disposition: "deferred", response: "For the next edition." });
     await w.ok(users.voter, "PUT", `/api/comments/${technical}/response`, { response: "unsatisfied", note: "Still missing." });
     await w.ok(users.voter2, "PUT", `/api/comments/${general}/response`, { response: "unsatisfied" });
     await w.ok(users.nonMember, "PUT", `/api/comments/${outsider}/response`, { response: "unsatisfied" });
@@ -207,6 +208,19 @@ describe.each(databaseKinds)("comment resolution on %s", (kind) => {
     expect(ballot.rounds[1]).toMatchObject({ round: 2, kind: "recirculation", state: "open" });
     const publishEarly = await w.call(users.editor, "POST", `/api/standards/${slug}/releases`, { version: "2.0.0" });
     expect([publishEarly.status, publishEarly.body.error.code]).toEqual([409, "ballot_not_passed"]);
+
+    // The deferred comment is an input of the standard's next cycle, linked to the original.
+    expect((await w.ok(null, "GET", `/api/cycles/${cycle.id}`)).cycle.carriedOver).toEqual([]);
+    await w.ok(users.editor, "POST", `/api/cycles/${cycle.id}/cancel`, { reason: "Restarting with the bound." });
+    const next = (
+      await w.ok(users.editor, "POST", `/api/standards/${slug}/cycles`, {
+        title: "Edition 2, again",
+        baseVersion: "1.0.0",
+        stages: [{ kind: "ballot", opensAt: iso(at(40)), closesAt: iso(at(50)) }],
+      })
+    ).cycle;
+    expect(next.carriedOver).toEqual([{ comment: outsider, excerpt: "Also a bound.", fromCycle: cycle.id }]);
+    expect((await w.ok(null, "GET", `/api/cycles/${next.id}`)).cycle.carriedOver).toEqual([{ comment: outsider, excerpt: "Also a bound.", fromCycle: cycle.id }]);
   });
 
   it("migrates accepted-in-principle to accepted-with-modification, keeping the other dispositions", async () => {
