@@ -14,6 +14,7 @@ import * as m0007 from "./0007_release_changes";
 import * as m0008 from "./0008_participation";
 import * as m0009 from "./0009_notifications";
 import * as m0010 from "./0010_cycles";
+import * as m0011 from "./0011_comment_resolution";
 import * as m0012 from "./0012_cycle_reports";
 
 export const migrations: Record<string, Migration> = {
@@ -27,5 +28,6 @@ export const migrations: Record<string, Migration> = {
   "0008_participation": m0008,
   "0009_notifications": m0009,
   "0010_cycles": m0010,
+  "0011_comment_resolution": m0011,
   "0012_cycle_reports": m0012,
 };

@@ -232,6 +232,8 @@ export function canComment(a: StandardAccess, kind: "section" | "proposal" | "pr
 }
 /** The thread's author and the standard's editors resolve and reopen it. */
 export const canModerateThread = (a: StandardAccess, threadAuthorId: string) => a.actor !== null && (actorId(a) === threadAuthorId || isEditor(a)) && verified(a);
+/** A commenter answers the disposition of their own comment (a verified address, to write). */
+export const canAnswerComment = (a: StandardAccess, commentAuthorId: string) => a.actor !== null && actorId(a) === commentAuthorId && verified(a);
 /** Editors record the disposition of public comments. */
 export const canDispose = (a: StandardAccess) => a.actor !== null && isEditor(a) && verified(a);
 
@@ -300,6 +302,11 @@ export function assertComment(a: StandardAccess, kind: "section" | "proposal" | 
 export function assertModerateThread(a: StandardAccess, threadAuthorId: string): asserts a is ActorAccess {
   assertSignedInReader(a);
   if (!canModerateThread(a, threadAuthorId)) throw refusal(a, (v) => canModerateThread(v, threadAuthorId), "Only the author of this thread or an editor can do this.");
+}
+
+export function assertAnswerComment(a: StandardAccess, commentAuthorId: string): asserts a is ActorAccess {
+  assertSignedInReader(a);
+  if (!canAnswerComment(a, commentAuthorId)) throw refusal(a, (v) => canAnswerComment(v, commentAuthorId), "Only the comment's author can answer its disposition.");
 }
 
 export function assertDispose(a: StandardAccess): asserts a is ActorAccess {

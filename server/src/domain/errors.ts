@@ -82,6 +82,7 @@ export const proposalNotOpen = (message: string) => new DomainError("proposal_no
 export const proposalConflict = (message: string) => new DomainError("proposal_conflict", message, 409);
 export const commentNotOpen = () => new DomainError("comment_not_open", "This thread is already resolved.", 409);
 export const commentNotResolved = () => new DomainError("comment_not_resolved", "This thread is open already.", 409);
+export const commentNotDisposed = () => new DomainError("comment_not_disposed", "This comment has no disposition yet: answer it once the editors have disposed of it.", 409);
 export const versionTaken = (version: string) =>
   new DomainError("version_taken", `Version ${version} of this standard is already published, and releases never change. Choose a new version.`, 409);
 export const alreadyVerified = () => new DomainError("already_verified", "Your address is verified already: there is nothing to confirm.", 409);

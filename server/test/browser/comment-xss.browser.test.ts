@@ -208,16 +208,16 @@ describeInBrowser("comments in the browser", () => {
     await editor.goto(`${base}/standards/${SLUG}/releases/1.0/sections/${section.id}`);
     const editorMargin = editor.getByRole("complementary", { name: "Comments" });
     await editorMargin.getByRole("button", { name: "Record disposition" }).click();
-    await editorMargin.getByRole("radio", { name: "Accepted in principle" }).check();
+    await editorMargin.getByRole("radio", { name: "Accepted with modification" }).check();
     await editorMargin.getByLabel("Response").fill("We will define the inputs in the next release.");
     await editorMargin.getByLabel("Carried out by optional").selectOption({ label: "Define validation" });
     await editorMargin.getByRole("button", { name: "Record disposition" }).click();
-    await editorMargin.getByText("Accepted in principle").waitFor();
+    await editorMargin.getByText("Accepted with modification").waitFor();
     await editorMargin.getByText("We will define the inputs in the next release.").waitFor();
     expect(await editorMargin.getByRole("link", { name: "The proposal that carries it out" }).getAttribute("href")).toBe(`/proposals/${proposalId}`);
 
     const [thread] = (await testApp.app.inject({ url: `/api/comments?standard=${SLUG}&version=1.0`, headers: eddie.auth })).json<{ comments: CommentThread[] }>().comments;
-    expect(thread).toMatchObject({ target: { kind: "release_section", version: "1.0" }, anchor: { quote: "its input" }, disposition: { value: "accepted-in-principle", proposal: proposalId } });
+    expect(thread).toMatchObject({ target: { kind: "release_section", version: "1.0" }, anchor: { quote: "its input" }, disposition: { value: "accepted-with-modification", proposal: proposalId } });
     expect(browsers.pageErrors).toEqual([]);
   });
 

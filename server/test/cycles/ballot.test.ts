@@ -161,7 +161,7 @@ describe.each(databaseKinds)("the ballot of a revision cycle on %s", (kind) => {
       [1, "ballot", "closed"],
       [2, "recirculation", "open"],
     ]);
-    expect(ballot.rounds[0].result).toEqual({ passed: false, final: false, textChanged: false, unansweredNegatives: 0 });
+    expect(ballot.rounds[0].result).toEqual({ passed: false, final: false, textChanged: false, unansweredNegatives: 0, unsatisfiedComments: 0 });
     expect(ballot.rounds[0].tally).toMatchObject({ approve: 1, returned: 1 / 3, passes: false });
     expect(ballot.rounds[1]).toMatchObject({ opensAt: iso(BALLOT_CLOSES), closesAt: iso(BALLOT_CLOSES + 14 * DAY), result: null });
     // Every vote is carried into the recirculation.
@@ -178,7 +178,7 @@ describe.each(databaseKinds)("the ballot of a revision cycle on %s", (kind) => {
     clock.set(BALLOT_CLOSES + 14 * DAY);
     ballot = await s.read();
     expect(ballot.rounds).toHaveLength(3);
-    expect(ballot.rounds[1].result).toEqual({ passed: true, final: false, textChanged: false, unansweredNegatives: 1 });
+    expect(ballot.rounds[1].result).toEqual({ passed: true, final: false, textChanged: false, unansweredNegatives: 1, unsatisfiedComments: 0 });
     expect(ballot.rounds[2]).toMatchObject({ round: 3, kind: "recirculation", state: "open", opensAt: iso(BALLOT_CLOSES + 14 * DAY), closesAt: iso(BALLOT_CLOSES + 28 * DAY) });
     expect(await stageStates(s)).toEqual(["ballot:open", "publication:blocked"]);
 
@@ -230,7 +230,7 @@ describe.each(databaseKinds)("the ballot of a revision cycle on %s", (kind) => {
     await editRoom(t.db, s.w.sections.a.room, users.editor.id, (body) => textOf(body, 0).insert(0, "[Editorial] "));
     clock.set(BALLOT_CLOSES);
     let ballot = await s.read();
-    expect(ballot.rounds[0].result).toEqual({ passed: true, final: false, textChanged: true, unansweredNegatives: 0 });
+    expect(ballot.rounds[0].result).toEqual({ passed: true, final: false, textChanged: true, unansweredNegatives: 0, unsatisfiedComments: 0 });
     expect(ballot.rounds[1]).toMatchObject({ round: 2, state: "open" });
     expect(ballot.rounds[1].tally).toMatchObject({ approve: 3, passes: true });
 
@@ -241,7 +241,7 @@ describe.each(databaseKinds)("the ballot of a revision cycle on %s", (kind) => {
     clock.set(BALLOT_CLOSES + 14 * DAY);
     ballot = await s.read();
     expect(ballot.rounds).toHaveLength(2);
-    expect(ballot.rounds[1].result).toEqual({ passed: true, final: true, textChanged: false, unansweredNegatives: 0 });
+    expect(ballot.rounds[1].result).toEqual({ passed: true, final: true, textChanged: false, unansweredNegatives: 0, unsatisfiedComments: 0 });
     expect(await stageStates(s)).toEqual(["ballot:closed", "publication:open"]);
   });
 
@@ -259,7 +259,7 @@ describe.each(databaseKinds)("the ballot of a revision cycle on %s", (kind) => {
     expect((await s.read()).rounds[0].tally).toMatchObject({ negativeShare: 1 / 3, negativeLimit: 0.25, passes: false });
     clock.set(BALLOT_CLOSES);
     const ballot = await s.read();
-    expect(ballot.rounds[0].result).toEqual({ passed: false, final: false, textChanged: false, unansweredNegatives: 0 });
+    expect(ballot.rounds[0].result).toEqual({ passed: false, final: false, textChanged: false, unansweredNegatives: 0, unsatisfiedComments: 0 });
     expect(ballot.rounds[1].state).toBe("open");
     // An abstention instead of an approval: one negative of three cast is still over a quarter; of four it would not be.
     await t.db.updateTable("standards").set({ negative_limit: 1 / 3 }).where("id", "=", s.w.standard.id).execute();

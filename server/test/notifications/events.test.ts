@@ -89,13 +89,13 @@ describe.each(databaseKinds)("notifications on %s", (kind) => {
     const reader = await makeUser(t.db, { name: "Reader" });
     await pub.ok(reader, "PUT", `/api/me/watches/standard/${pub.standard.id}`);
     const comment = await pub.ok(reader, "POST", "/api/comments", { target: { kind: "release_section", standard: pub.standard.slug, version: "1.0.0", section: pub.sections.a.id }, body: "Define validation." });
-    await pub.ok(pub.users.editor, "PUT", `/api/comments/${comment.id}/disposition`, { disposition: "accepted-in-principle", response: "In the next edition." });
+    await pub.ok(pub.users.editor, "PUT", `/api/comments/${comment.id}/disposition`, { disposition: "accepted-with-modification", response: "In the next edition." });
     await pub.ok(pub.users.editor, "POST", `/api/standards/${pub.standard.slug}/releases`, { version: "1.1.0", notes: "Second." });
     await t.app.background.drain();
     const got = (await pub.ok(reader, "GET", "/api/me/notifications")).notifications;
     expect(got.map((n: { event: string; summary: string; link: string }) => [n.event, n.summary, n.link])).toEqual([
       ["release.published", "Editor published release 1.1.0 of A test standard", `/standards/${pub.standard.slug}/releases/1.1.0`],
-      ["comment.disposed", "Editor recorded a disposition on your comment “Define validation.”: accepted in principle", `/standards/${pub.standard.slug}/releases/1.0.0/sections/${pub.sections.a.id}#comment-${comment.id}`],
+      ["comment.disposed", "Editor recorded a disposition on your comment “Define validation.”: accepted with modification", `/standards/${pub.standard.slug}/releases/1.0.0/sections/${pub.sections.a.id}#comment-${comment.id}`],
     ]);
     // Members who watch nothing of it hear of neither; the editor of neither (both are theirs).
     for (const u of [pub.users.contributor, pub.users.editor, pub.users.voter]) expect(await inboxLines(pub.ok, u), u.display_name).toEqual([]);

@@ -10,6 +10,7 @@ import { RELEASE_MATRIX } from "../releases/matrix";
 import { WEBHOOK_MATRIX } from "../webhooks/matrix";
 import { CYCLE_MATRIX } from "../cycles/matrix";
 import { NOTIFICATION_MATRIX } from "../notifications/matrix";
+import { RESOLUTION_MATRIX } from "../comments/matrix";
 
 /**
  * The authorization matrix. Every API route registered on the app must have an entry here,
@@ -119,6 +120,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   ...RELEASE_MATRIX,
   ...CYCLE_MATRIX,
   ...NOTIFICATION_MATRIX,
+  ...RESOLUTION_MATRIX,
   // Last: webhooks made here would be sent the events of routes tried after them.
   ...WEBHOOK_MATRIX,
 };

@@ -138,7 +138,7 @@ describe.each(databaseKinds)("comment threads on %s", (kind) => {
     expect((await pub.call(reader, "POST", "/api/comments", { target: { kind: "section", standard: pub.standard.slug, section: pub.sections.a.id }, body: "?" })).status).toBe(403);
 
     const url = `/api/comments/${comment.id}/disposition`;
-    const disposition = { disposition: "accepted-in-principle", response: "We will define it in the next edition." };
+    const disposition = { disposition: "accepted-with-modification", response: "We will define it in the next edition." };
     const before = await snapshotTables(t);
     expect((await pub.call(reader, "PUT", url, disposition)).status).toBe(403);
     expect((await pub.call(pub.users.contributor, "PUT", url, disposition)).status).toBe(403);
@@ -153,7 +153,7 @@ describe.each(databaseKinds)("comment threads on %s", (kind) => {
 
     const proposal = await pub.propose("Define validation");
     const disposed = await pub.ok(pub.users.editor, "PUT", url, { ...disposition, proposal });
-    expect(disposed.disposition).toMatchObject({ value: "accepted-in-principle", response: "We will define it in the next edition.", proposal, by: { id: pub.users.editor.id } });
+    expect(disposed.disposition).toMatchObject({ value: "accepted-with-modification", response: "We will define it in the next edition.", proposal, by: { id: pub.users.editor.id } });
     const listed = (await pub.ok(null, "GET", `/api/comments?standard=${pub.standard.slug}&version=1.0.0`)).comments;
     expect(listed.map((c: { id: string }) => c.id)).toEqual([comment.id, whole.id]);
 

@@ -38,11 +38,11 @@ describe.each(databaseKinds)("the process in releases on %s", (kind) => {
     const disposed = await w.ok(reader, "POST", "/api/comments", { target, body: "Say which inputs." });
     const pending = await w.ok(reader, "POST", "/api/comments", { target: { ...target, section: undefined }, body: "Nice." });
     const second = await accept("Second change", "Second: ");
-    await w.ok(w.users.editor, "PUT", `/api/comments/${disposed.id}/disposition`, { disposition: "accepted-in-principle", response: "Done in the second change.", proposal: second });
+    await w.ok(w.users.editor, "PUT", `/api/comments/${disposed.id}/disposition`, { disposition: "accepted-with-modification", response: "Done in the second change.", proposal: second });
 
     const v2 = await publish("1.1.0");
     expect(v2.changes).toEqual([{ proposal: second, title: "Second change", sections: [w.sections.a.id] }]);
-    expect(v2.comments).toEqual([{ id: disposed.id, section: w.sections.a.id, disposition: "accepted_in_principle", response: "Done in the second change." }]);
+    expect(v2.comments).toEqual([{ id: disposed.id, section: w.sections.a.id, disposition: "accepted_with_modification", response: "Done in the second change." }]);
     expect(v2.comments.map((c: { id: string }) => c.id)).not.toContain(pending.id);
     expect(v2.sections[0].text).toBe("Second: First: Every device shall validate its input.");
   });

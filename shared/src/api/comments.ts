@@ -54,25 +54,51 @@ export type AnchorPosition = Static<typeof AnchorPosition>;
 /** Plain text, shown as text (links may be recognised); never interpreted as HTML. */
 export const CommentText = Type.String({ ...LongText, minLength: 1, maxLength: 10000 });
 
-export const CreateCommentBody = Type.Object({ target: CommentTarget, anchor: Type.Optional(CommentAnchor), body: CommentText });
+/** What a comment is about: the wording, the substance, or anything else. */
+export const CommentKind = Type.Union([Type.Literal("editorial"), Type.Literal("technical"), Type.Literal("general")]);
+export type CommentKind = Static<typeof CommentKind>;
+/** The replacement for the anchored range (for a whole-section comment, a paragraph to add); plain text. */
+export const ProposedText = Type.String({ ...LongText, minLength: 1, maxLength: 10000 });
+
+export const CreateCommentBody = Type.Object({
+  target: CommentTarget,
+  anchor: Type.Optional(CommentAnchor),
+  body: CommentText,
+  /** Default `general`. */
+  kind: Type.Optional(CommentKind),
+  /** Only on a comment on a section's text (a draft, proposal or release section). */
+  proposedText: Type.Optional(ProposedText),
+});
 export type CreateCommentBody = Static<typeof CreateCommentBody>;
 export const ReplyBody = Type.Object({ body: CommentText });
 export type ReplyBody = Static<typeof ReplyBody>;
 
 export const DispositionValue = Type.Union([
   Type.Literal("accepted"),
-  Type.Literal("accepted-in-principle"),
+  Type.Literal("accepted-with-modification"),
   Type.Literal("rejected"),
+  Type.Literal("deferred"),
+  Type.Literal("duplicate"),
+  Type.Literal("not-related"),
   Type.Literal("noted"),
 ]);
 export type DispositionValue = Static<typeof DispositionValue>;
 export const DispositionBody = Type.Object({
   disposition: DispositionValue,
-  response: Type.String({ ...LongText, minLength: 1 }),
+  /** Required for every disposition but `accepted` (400 `response_required`). */
+  response: Type.Optional(Type.String({ ...LongText, maxLength: 10000 })),
   /** The proposal that carries the change out, if any. */
   proposal: Type.Optional(Type.Union([Uuid, Type.Null()])),
+  /** For `duplicate` (and only then): the other comment of the same standard. */
+  duplicateOf: Type.Optional(Uuid),
 });
 export type DispositionBody = Static<typeof DispositionBody>;
+
+/** The commenter's answer to a disposition. */
+export const AnswerValue = Type.Union([Type.Literal("satisfied"), Type.Literal("unsatisfied"), Type.Literal("withdrawn")]);
+export type AnswerValue = Static<typeof AnswerValue>;
+export const AnswerBody = Type.Object({ response: AnswerValue, note: Type.Optional(Type.String({ ...LongText, maxLength: 10000 })) });
+export type AnswerBody = Static<typeof AnswerBody>;
 
 export const CommentReply = Type.Object({ id: Uuid, author: UserRef, body: Type.String(), createdAt: Type.String({ format: "date-time" }) });
 export type CommentReply = Static<typeof CommentReply>;
@@ -88,6 +114,8 @@ export const CommentThread = Type.Object({
   }),
   author: UserRef,
   body: Type.String(),
+  kind: CommentKind,
+  proposedText: Type.Union([Type.String(), Type.Null()]),
   anchor: Type.Union([CommentAnchor, Type.Null()]),
   /** Where the anchor is now; null for a thread on a whole section, proposal or release. */
   position: Type.Union([AnchorPosition, Type.Null()]),
@@ -99,14 +127,20 @@ export const CommentThread = Type.Object({
       value: DispositionValue,
       response: Type.String(),
       proposal: Type.Union([Uuid, Type.Null()]),
+      duplicateOf: Type.Union([Uuid, Type.Null()]),
       by: Type.Union([UserRef, Type.Null()]),
       at: Type.String({ format: "date-time" }),
     }),
     Type.Null(),
   ]),
+  /** The commenter's answer to the disposition, once given. */
+  answer: Type.Union([
+    Type.Object({ response: AnswerValue, note: Type.Union([Type.String(), Type.Null()]), at: Type.String({ format: "date-time" }) }),
+    Type.Null(),
+  ]),
   replies: Type.Array(CommentReply),
   /** What the asking user may do with the thread now. */
-  permissions: Type.Object({ reply: Type.Boolean(), resolve: Type.Boolean(), dispose: Type.Boolean() }),
+  permissions: Type.Object({ reply: Type.Boolean(), resolve: Type.Boolean(), dispose: Type.Boolean(), answer: Type.Boolean() }),
   createdAt: Type.String({ format: "date-time" }),
   updatedAt: Type.String({ format: "date-time" }),
 });

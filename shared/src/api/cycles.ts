@@ -74,6 +74,16 @@ export const WindowChange = Type.Object({
 });
 export type WindowChange = Static<typeof WindowChange>;
 
+/** A comment deferred by the cycle before, carried into this one's inputs. */
+export const CarriedOverComment = Type.Object({
+  comment: Uuid,
+  /** The start of its body. */
+  excerpt: Type.String(),
+  /** The cycle that deferred it. */
+  fromCycle: Uuid,
+});
+export type CarriedOverComment = Static<typeof CarriedOverComment>;
+
 export const Cycle = Type.Object({
   id: Uuid,
   standard: Type.String(),
@@ -87,6 +97,8 @@ export const Cycle = Type.Object({
   currentStage: Type.Union([StageKind, Type.Null()]),
   blockers: Type.Array(Blocker),
   windowChanges: Type.Array(WindowChange),
+  /** Comments the standard's previous cycle disposed of as `deferred`, oldest first: inputs of this one. */
+  carriedOver: Type.Array(CarriedOverComment),
   /** Counts for the cycle page. */
   counts: Type.Object({
     inputs: Type.Integer({ minimum: 0 }),
@@ -149,6 +161,11 @@ export const BallotResult = Type.Object({
   textChanged: Type.Boolean(),
   /** Disapprovals with no response from the editors when the round closed. */
   unansweredNegatives: Type.Integer(),
+  /**
+   * Technical comments on the cycle's first draft whose author, a voter of the round, answered
+   * their disposition `unsatisfied` when the round closed: unresolved negatives too.
+   */
+  unsatisfiedComments: Type.Integer(),
 });
 export type BallotResult = Static<typeof BallotResult>;
 

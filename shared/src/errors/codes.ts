@@ -45,6 +45,7 @@ export type ErrorCode =
   | "proposal_conflict"
   | "comment_not_open"
   | "comment_not_resolved"
+  | "comment_not_disposed"
   | "version_taken"
   | "already_verified"
   | "publish_conflict"

@@ -142,6 +142,15 @@ describe("release JSON Schema", () => {
     const v2 = releaseSchemaV2 as { properties: Record<string, unknown>; definitions: unknown };
     expect(v2.definitions).toEqual(v1.definitions);
     expect(Object.keys(v2.properties).sort()).toEqual([...Object.keys(v1.properties), "kind", "cycle", "redlineFrom"].sort());
-    for (const k of Object.keys(v1.properties)) if (k !== "format") expect(v2.properties[k], k).toEqual(v1.properties[k]);
+    for (const k of Object.keys(v1.properties)) if (k !== "format" && k !== "comments") expect(v2.properties[k], k).toEqual(v1.properties[k]);
+    // v2's comments take the ballot practice's dispositions too, and still the old word, so releases published before stay valid.
+    type Comments = { items: { properties: { disposition: { enum: string[] } } } };
+    const enumOf = (p: Record<string, unknown>) => (p.comments as Comments).items.properties.disposition.enum;
+    expect(enumOf(v1.properties)).toEqual(["accepted", "accepted_in_principle", "rejected", "noted"]);
+    expect([...enumOf(v2.properties)].sort()).toEqual(
+      ["accepted", "accepted_in_principle", "accepted_with_modification", "rejected", "deferred", "duplicate", "not_related", "noted"].sort(),
+    );
+    const strip = (c: Comments) => ({ ...c, items: { ...c.items, properties: { ...c.items.properties, disposition: null } } });
+    expect(strip(v2.properties.comments as Comments)).toEqual(strip(v1.properties.comments as Comments));
   });
 });

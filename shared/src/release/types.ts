@@ -54,8 +54,19 @@ export interface ReleaseChange {
   sections: string[];
 }
 
-/** How an editor disposed of a public comment on a release. */
-export type CommentDisposition = "accepted" | "accepted_in_principle" | "rejected" | "noted";
+/**
+ * How an editor disposed of a public comment on a release. `accepted_in_principle` is the old
+ * word, found only in releases published before `accepted_with_modification` replaced it.
+ */
+export type CommentDisposition =
+  | "accepted"
+  | "accepted_in_principle"
+  | "accepted_with_modification"
+  | "rejected"
+  | "deferred"
+  | "duplicate"
+  | "not_related"
+  | "noted";
 
 /** A public comment and its disposition. */
 export interface ReleaseComment {

@@ -26,6 +26,6 @@ describe("placing threads", () => {
   });
 
   it("labels dispositions", () => {
-    expect(dispositionLabel("accepted-in-principle")).toBe("Accepted in principle");
+    expect(dispositionLabel("accepted-with-modification")).toBe("Accepted with modification");
   });
 });

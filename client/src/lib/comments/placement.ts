@@ -38,8 +38,11 @@ export function marginOrder<T extends Pick<CommentThread, "anchor" | "position" 
 /** A disposition as the form and the thread read it. */
 export const DISPOSITION_CHOICES: ReadonlyArray<{ value: DispositionValue; label: string }> = [
   { value: "accepted", label: "Accepted" },
-  { value: "accepted-in-principle", label: "Accepted in principle" },
+  { value: "accepted-with-modification", label: "Accepted with modification" },
   { value: "rejected", label: "Rejected" },
+  { value: "deferred", label: "Deferred" },
+  { value: "duplicate", label: "Duplicate" },
+  { value: "not-related", label: "Not related" },
   { value: "noted", label: "Noted" },
 ];
 

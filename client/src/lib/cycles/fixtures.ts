@@ -25,6 +25,7 @@ export function cycleWith(stages: Array<[StageKind, StageState]>, overrides: Par
     currentStage: stages.find(([, state]) => state === "open" || state === "blocked")?.[0] ?? null,
     blockers: [],
     windowChanges: [],
+    carriedOver: [],
     counts: { inputs: 0, inputsByAction: { accept: 0, "accept-as-modified": 0, reject: 0, none: 0 }, comments: 0, commentsWithoutDisposition: 0 },
     createdAt: "2027-02-01T00:00:00.000Z",
     endedAt: null,

@@ -41,6 +41,10 @@ export function formatPublished(iso: string, locale?: string): string {
 export const DISPOSITION_LABELS: Readonly<Record<CommentDisposition, string>> = {
   accepted: "Accepted",
   accepted_in_principle: "Accepted in principle",
+  accepted_with_modification: "Accepted with modification",
   rejected: "Rejected",
+  deferred: "Deferred",
+  duplicate: "Duplicate",
+  not_related: "Not related",
   noted: "Noted",
 };

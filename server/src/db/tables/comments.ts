@@ -4,7 +4,9 @@ import type { ColumnType, Selectable } from "kysely";
 type Optional<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
 export type CommentTargetKind = "section" | "proposal" | "proposal_section" | "release_section";
-export type Disposition = "accepted" | "accepted-in-principle" | "rejected" | "noted";
+export type Disposition = "accepted" | "accepted-with-modification" | "rejected" | "deferred" | "duplicate" | "not-related" | "noted";
+export type CommentKind = "editorial" | "technical" | "general";
+export type CommentAnswer = "satisfied" | "unsatisfied" | "withdrawn";
 
 /** Where a comment sits inside a section body: Yjs relative positions plus the quoted text. */
 export interface StoredAnchor {
@@ -34,6 +36,12 @@ export interface CommentThreadsTable {
   disposition_proposal_id: Optional<string>;
   disposition_by: Optional<string>;
   disposition_at: Optional<Date>;
+  disposition_duplicate_of: Optional<string>;
+  kind: ColumnType<CommentKind, CommentKind | undefined, CommentKind>;
+  proposed_text: Optional<string>;
+  answer: Optional<CommentAnswer>;
+  answer_note: Optional<string>;
+  answer_at: Optional<Date>;
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }

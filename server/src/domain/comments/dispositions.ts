@@ -21,8 +21,8 @@ export async function commentDispositions(db: Db, standardId: string, version: s
   return rows.map((r) => ({
     id: r.id,
     section: r.section_id,
-    // The API spells it as the issue does; the release format uses an underscore.
-    disposition: r.disposition === "accepted-in-principle" ? "accepted_in_principle" : r.disposition!,
+    // The API spells dispositions with hyphens; the release format uses underscores.
+    disposition: r.disposition!.replaceAll("-", "_") as ReleaseComment["disposition"],
     response: r.disposition_response ?? "",
   }));
 }

@@ -1,16 +1,27 @@
 import { randomUUID } from "node:crypto";
 import type * as Y from "yjs";
-import type { AnchorPosition, CommentList, CommentListQuery, CommentTarget, CommentThread, DispositionBody, PMJSON, UserRef } from "@codewright/shared";
+import type { AnchorPosition, AnswerBody, CommentKind, CommentList, CommentListQuery, CommentTarget, CommentThread, DispositionBody, PMJSON, UserRef } from "@codewright/shared";
 import type { Db } from "../../db/database";
 import type { CommentReplyRow, CommentThreadRow, StoredAnchor } from "../../db/tables/comments";
 import type { ProposalRow } from "../../db/tables/proposals";
 import type { Actor } from "../auth";
 import type { DomainContext } from "../context";
-import { assertComment, assertDispose, assertModerateThread, assertRead, canComment, canDispose, canModerateThread, canRead, standardAccess, type StandardAccess } from "../access";
+import { assertAnswerComment, assertComment, assertDispose, assertModerateThread, assertRead, canAnswerComment, canComment, canDispose, canModerateThread, canRead, standardAccess, type StandardAccess } from "../access";
 import { recordAudit } from "../audit";
 import { announceEvents, recordEvent } from "../events/outbox";
 import { addWatch } from "../notifications/watches";
-import { commentNotOpen, commentNotResolved, emptyComment, invalidAnchor, invalidTarget, notAPublicComment, notFound, responseRequired } from "../errors";
+import {
+  commentNotDisposed,
+  commentNotOpen,
+  commentNotResolved,
+  emptyComment,
+  invalidAnchor,
+  invalidRequest,
+  invalidTarget,
+  notAPublicComment,
+  notFound,
+  responseRequired,
+} from "../errors";
 import { loadRoomDoc } from "../room-log";
 import { draftRoom } from "../sections";
 import { accessToStandard } from "../standards";
@@ -148,6 +159,8 @@ export interface NewComment {
   target: CommentTarget;
   anchor?: StoredAnchor;
   body: string;
+  kind?: CommentKind;
+  proposedText?: string;
 }
 
 /**
@@ -163,6 +176,11 @@ export async function createThread(ctx: DomainContext, actor: Actor | null, inpu
     // A cycle's first draft takes comments only in the cycle's comment stage.
     if (input.target.kind === "release_section" && input.target.version) await requireFirstDraftStage(ctx, trx, access.standard, input.target.version, "comment");
     const { facts, source } = await checkTarget(trx, access.standard.id, input.target);
+    // Proposed text replaces part of a section's text, so only a comment on one carries it.
+    if (input.proposedText !== undefined) {
+      if (!facts.sectionId || facts.kind === "proposal") throw invalidRequest("Only a comment on a section's text (a draft, proposal or release section) can carry proposed text.");
+      if (!input.proposedText.trim()) throw invalidRequest("Proposed text cannot be blank: leave it out instead.");
+    }
     if (input.anchor) {
       if (source.kind === "none") throw invalidAnchor("Only a comment on a section's text can be anchored to a range of it.");
       const texts = new Texts(trx);
@@ -183,6 +201,8 @@ export async function createThread(ctx: DomainContext, actor: Actor | null, inpu
         author_id: access.actor.user.id,
         body: input.body,
         anchor: input.anchor ? JSON.stringify(input.anchor) : null,
+        kind: input.kind ?? "general",
+        proposed_text: input.proposedText ?? null,
       })
       .execute();
     await recordAudit(trx, {
@@ -192,7 +212,7 @@ export async function createThread(ctx: DomainContext, actor: Actor | null, inpu
       subjectType: "comment",
       subjectId: threadId,
       toState: "open",
-      details: { target: facts.kind, sectionId: facts.sectionId, proposalId: facts.proposal?.id ?? null, version: facts.version },
+      details: { target: facts.kind, sectionId: facts.sectionId, proposalId: facts.proposal?.id ?? null, version: facts.version, kind: input.kind ?? "general", proposedText: input.proposedText ?? null },
     });
     await recordEvent(trx, {
       event: "comment.created",
@@ -283,8 +303,10 @@ export async function setThreadState(ctx: DomainContext, actor: Actor | null, id
 
 /**
  * Records an editor's disposition of a public comment (a thread on a release), with a response
- * and optionally the proposal that carries it out. Recording it again replaces it; the audit log
- * keeps each. Throws 400 `not_a_public_comment` for a thread that is not on a release.
+ * (required for all but `accepted`: 400 `response_required`), optionally the proposal that carries
+ * it out, and for `duplicate` the other comment of the standard it repeats. Recording it again
+ * replaces it and clears the commenter's answer to the old one; the audit log keeps each.
+ * Throws 400 `not_a_public_comment` for a thread that is not on a release.
  */
 export async function disposeThread(ctx: DomainContext, actor: Actor | null, id: string, input: DispositionBody): Promise<CommentThread> {
   const disposed = await ctx.db.transaction().execute(async (trx) => {
@@ -293,17 +315,32 @@ export async function disposeThread(ctx: DomainContext, actor: Actor | null, id:
     if (thread.target_kind !== "release_section") throw notAPublicComment();
     // Comments on a cycle's first draft are disposed of in the cycle's resolution stage.
     await requireFirstDraftStage(ctx, trx, access.standard, thread.release_version!, "resolution");
-    if (!input.response.trim()) throw responseRequired();
+    const response = input.response?.trim() ? input.response : "";
+    if (input.disposition !== "accepted" && !response) throw responseRequired(`A disposition of “${input.disposition}” needs a response to the commenter.`);
+    if (input.disposition === "duplicate") {
+      if (!input.duplicateOf) throw invalidRequest("A duplicate names the comment it repeats (duplicateOf).");
+      if (input.duplicateOf === id) throw invalidRequest("A comment cannot be a duplicate of itself.");
+      const original = await trx.selectFrom("comment_threads").select("id").where("id", "=", input.duplicateOf).where("standard_id", "=", thread.standard_id).executeTakeFirst();
+      if (!original) throw invalidRequest("duplicateOf names no comment of this standard.");
+    } else if (input.duplicateOf !== undefined) {
+      throw invalidRequest("Only a duplicate names another comment (duplicateOf).");
+    }
     if (input.proposal) await proposalOf(trx, thread.standard_id, input.proposal);
+    const now = ctx.clock.now();
     const row = await trx
       .updateTable("comment_threads")
       .set({
         disposition: input.disposition,
-        disposition_response: input.response,
+        disposition_response: response,
         disposition_proposal_id: input.proposal ?? null,
+        disposition_duplicate_of: input.duplicateOf ?? null,
         disposition_by: access.actor.user.id,
-        disposition_at: new Date(),
-        updated_at: new Date(),
+        disposition_at: now,
+        // The commenter answers the disposition as it is now.
+        answer: null,
+        answer_note: null,
+        answer_at: null,
+        updated_at: now,
       })
       .where("id", "=", id)
       .returningAll()
@@ -316,18 +353,53 @@ export async function disposeThread(ctx: DomainContext, actor: Actor | null, id:
       subjectId: id,
       fromState: thread.disposition,
       toState: input.disposition,
-      details: { response: input.response, proposalId: input.proposal ?? null },
+      details: { response, proposalId: input.proposal ?? null, duplicateOf: input.duplicateOf ?? null, clearedAnswer: thread.answer },
     });
     await recordEvent(trx, {
       event: "comment.disposed",
       standardId: thread.standard_id,
       actorId: access.actor.user.id,
-      payload: { threadId: id, disposition: input.disposition, response: input.response, proposalId: input.proposal ?? null, authorId: thread.author_id },
+      payload: { threadId: id, disposition: input.disposition, response, proposalId: input.proposal ?? null, authorId: thread.author_id },
     });
     return threadView(trx, access, row);
   });
   announceEvents(ctx);
   return disposed;
+}
+
+/**
+ * The commenter's answer to the disposition of their public comment: satisfied, unsatisfied or
+ * withdrawn, with an optional note. Only the comment's author (403), once it has a disposition
+ * (409 `comment_not_disposed`), and on a cycle's first draft only in its resolution stage (409
+ * `stage_closed`). Answering again replaces it; the audit log keeps each.
+ */
+export async function answerThread(ctx: DomainContext, actor: Actor | null, id: string, input: AnswerBody): Promise<CommentThread> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const { access, thread } = await accessToThread(trx, id, actor, true);
+    assertAnswerComment(access, thread.author_id);
+    if (thread.target_kind !== "release_section") throw notAPublicComment();
+    if (!thread.disposition) throw commentNotDisposed();
+    await requireFirstDraftStage(ctx, trx, access.standard, thread.release_version!, "resolution");
+    const note = input.note?.trim() ? input.note : null;
+    const now = ctx.clock.now();
+    const row = await trx
+      .updateTable("comment_threads")
+      .set({ answer: input.response, answer_note: note, answer_at: now, updated_at: now })
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actorId: access.actor.user.id,
+      standardId: thread.standard_id,
+      action: "comment.answer",
+      subjectType: "comment",
+      subjectId: id,
+      fromState: thread.answer,
+      toState: input.response,
+      details: { note, disposition: thread.disposition },
+    });
+    return threadView(trx, access, row);
+  });
 }
 
 /** The threads of a standard the query asks for (see `CommentListQuery`), oldest first. Whoever may read the standard. */
@@ -439,6 +511,8 @@ function toThreadView(r: CommentThreadRow, access: StandardAccess, facts: Thread
     target: { kind: r.target_kind, standard: access.standard.slug, section: r.section_id, proposal: r.proposal_id, version: r.release_version },
     author: user(r.author_id),
     body: r.body,
+    kind: r.kind,
+    proposedText: r.proposed_text,
     anchor: r.anchor,
     position,
     state: r.state,
@@ -450,15 +524,18 @@ function toThreadView(r: CommentThreadRow, access: StandardAccess, facts: Thread
             value: r.disposition,
             response: r.disposition_response ?? "",
             proposal: r.disposition_proposal_id,
+            duplicateOf: r.disposition_duplicate_of,
             by: r.disposition_by ? (facts.users.get(r.disposition_by) ?? null) : null,
             at: new Date(r.disposition_at).toISOString(),
           }
         : null,
+    answer: r.answer && r.answer_at ? { response: r.answer, note: r.answer_note, at: new Date(r.answer_at).toISOString() } : null,
     replies: (facts.replies.get(r.id) ?? []).map((x) => ({ id: x.id, author: user(x.author_id), body: x.body, createdAt: new Date(x.created_at).toISOString() })),
     permissions: {
       reply: canComment(access, r.target_kind),
       resolve: canModerateThread(access, r.author_id),
       dispose: canDispose(access) && r.target_kind === "release_section",
+      answer: r.target_kind === "release_section" && r.disposition !== null && canAnswerComment(access, r.author_id),
     },
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),

@@ -1,4 +1,4 @@
-import type { Blocker, Cycle, UserRef, WindowChange } from "@codewright/shared";
+import type { Blocker, CarriedOverComment, Cycle, UserRef, WindowChange } from "@codewright/shared";
 import type { Db } from "../../db/database";
 import type { CycleRow, CycleStageRow } from "../../db/tables/cycles";
 import type { StandardRow } from "../../db/tables/standards";
@@ -41,6 +41,7 @@ export async function cycleView(db: Db, standard: StandardRow, cycle: CycleRow, 
     currentStage: current?.kind ?? null,
     blockers,
     windowChanges: await windowChanges(db, cycle.id),
+    carriedOver: await carriedOver(db, cycle),
     counts: {
       inputs: actions.length,
       inputsByAction,
@@ -68,4 +69,40 @@ async function windowChanges(db: Db, cycleId: string): Promise<WindowChange[]> {
     const by: UserRef | null = r.actor_id ? { id: r.actor_id, displayName: r.display_name ?? "", affiliation: r.affiliation ?? null } : null;
     return { stage: d.stage, at: new Date(r.at).toISOString(), by, reason: d.reason, from: d.from, to: d.to };
   });
+}
+
+const EXCERPT = 200;
+
+/**
+ * The comments deferred in the standard's cycle before this one (the latest created before it,
+ * however it ended): comments on that cycle's releases disposed of as `deferred`.
+ */
+async function carriedOver(db: Db, cycle: CycleRow): Promise<CarriedOverComment[]> {
+  const previous = await db
+    .selectFrom("cycles")
+    .select("id")
+    .where("standard_id", "=", cycle.standard_id)
+    .where("id", "!=", cycle.id)
+    .where("created_at", "<=", cycle.created_at)
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  if (!previous) return [];
+  const rows = await db
+    .selectFrom("comment_threads")
+    .innerJoin("releases", (j) => j.onRef("releases.standard_id", "=", "comment_threads.standard_id").onRef("releases.version", "=", "comment_threads.release_version"))
+    .select(["comment_threads.id", "comment_threads.body"])
+    .where("comment_threads.target_kind", "=", "release_section")
+    .where("releases.cycle_id", "=", previous.id)
+    .where("comment_threads.disposition", "=", "deferred")
+    .orderBy("comment_threads.created_at")
+    .orderBy("comment_threads.id")
+    .execute();
+  return rows.map((r) => ({ comment: r.id, excerpt: excerptOf(r.body), fromCycle: previous.id }));
+}
+
+function excerptOf(body: string): string {
+  const chars = [...body];
+  return chars.length <= EXCERPT ? body : `${chars.slice(0, EXCERPT - 1).join("")}…`;
 }

@@ -27,8 +27,11 @@ export function notificationEvents(ctx: DomainContext): EventHandler {
 
 const DISPOSITION_WORDS: Record<string, string> = {
   accepted: "accepted",
-  "accepted-in-principle": "accepted in principle",
+  "accepted-with-modification": "accepted with modification",
   rejected: "rejected",
+  deferred: "deferred to a later cycle",
+  duplicate: "marked as a duplicate",
+  "not-related": "found not related to this revision",
   noted: "noted",
 };
 

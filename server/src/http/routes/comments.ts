@@ -1,15 +1,15 @@
 import { Type } from "typebox";
-import { CommentList, CommentListQuery, CommentThread, CreateCommentBody, DispositionBody, ReplyBody, Uuid } from "@codewright/shared";
+import { AnswerBody, CommentList, CommentListQuery, CommentThread, CreateCommentBody, DispositionBody, ReplyBody, Uuid } from "@codewright/shared";
 import type { App, RouteOptions } from "../types";
 import { responses } from "../schemas";
-import { createThread, disposeThread, listThreads, replyToThread, setThreadState } from "../../domain/comments";
+import { answerThread, createThread, disposeThread, listThreads, replyToThread, setThreadState } from "../../domain/comments";
 
 const IdParams = Type.Object({ id: Uuid });
 const tags = ["comments"];
 // Public comments are open to any signed-in reader: keep one account from flooding a release.
 const writeLimit = { rateLimit: { max: 60, timeWindow: "1 minute", keyGenerator: (r: { actor: { user: { id: string } } | null; ip: string }) => r.actor?.user.id ?? r.ip } };
 
-/** Comment threads: start, list, reply, resolve and reopen, and the disposition of public comments. */
+/** Comment threads: start, list, reply, resolve and reopen, the disposition of public comments, and the commenter's answer to it. */
 export default async function commentRoutes(app: App, { ctx }: RouteOptions) {
   app.post(
     "/api/comments",
@@ -47,5 +47,11 @@ export default async function commentRoutes(app: App, { ctx }: RouteOptions) {
     "/api/comments/:id/disposition",
     { schema: { tags, params: IdParams, body: DispositionBody, response: responses({ 200: CommentThread }, 400, 401, 403, 404, 409) } },
     async (request) => disposeThread(ctx, request.actor, request.params.id, request.body),
+  );
+
+  app.put(
+    "/api/comments/:id/response",
+    { config: writeLimit, schema: { tags, params: IdParams, body: AnswerBody, response: responses({ 200: CommentThread }, 400, 401, 403, 404, 409, 429) } },
+    async (request) => answerThread(ctx, request.actor, request.params.id, request.body),
   );
 }

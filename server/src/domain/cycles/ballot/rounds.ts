@@ -24,7 +24,9 @@ import { ballotTally, type BallotSettings } from "./tally";
  */
 
 /** What a closed round stores in `result`: the outcome the API shows, and the tally as it stood. */
-export interface StoredResult extends BallotResult {
+export interface StoredResult extends Omit<BallotResult, "unsatisfiedComments"> {
+  /** Absent from rounds closed before comments could be answered. */
+  unsatisfiedComments?: number;
   tally: BallotTally;
 }
 
@@ -116,6 +118,24 @@ async function settleRounds(db: Db, cycle: CycleRow, stage: CycleStageRow, now: 
   return false;
 }
 
+/**
+ * Technical comments on the cycle's drafts whose author is a voter of the round and answered
+ * their disposition `unsatisfied`: unresolved negatives, which keep the round from being final.
+ */
+async function unsatisfiedTechnicalComments(db: Db, cycle: CycleRow, round: BallotRoundRow): Promise<number> {
+  const row = await db
+    .selectFrom("comment_threads")
+    .innerJoin("releases", (j) => j.onRef("releases.standard_id", "=", "comment_threads.standard_id").onRef("releases.version", "=", "comment_threads.release_version"))
+    .innerJoin("ballot_roster", (j) => j.onRef("ballot_roster.user_id", "=", "comment_threads.author_id").on("ballot_roster.round_id", "=", round.id))
+    .select(({ fn }) => fn.countAll<string | number>().as("n"))
+    .where("comment_threads.target_kind", "=", "release_section")
+    .where("releases.cycle_id", "=", cycle.id)
+    .where("comment_threads.kind", "=", "technical")
+    .where("comment_threads.answer", "=", "unsatisfied")
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Closes a round at the end of its window, however late this runs, with its result. */
 async function closeRound(db: Db, standard: StandardRow, cycle: CycleRow, round: BallotRoundRow): Promise<StoredResult> {
   const votes = await db.selectFrom("ballot_votes").select(["vote", "response"]).where("round_id", "=", round.id).execute();
@@ -126,8 +146,16 @@ async function closeRound(db: Db, standard: StandardRow, cycle: CycleRow, round:
     ballotSettings(standard),
   );
   const unansweredNegatives = votes.filter((v) => v.vote === "disapprove" && !v.response?.trim()).length;
+  const unsatisfiedComments = await unsatisfiedTechnicalComments(db, cycle, round);
   const textChanged = (await draftFingerprint(db, standard.id)) !== round.text_fingerprint;
-  const result: StoredResult = { passed: tally.passes, final: tally.passes && unansweredNegatives === 0 && !textChanged, textChanged, unansweredNegatives, tally };
+  const result: StoredResult = {
+    passed: tally.passes,
+    final: tally.passes && unansweredNegatives === 0 && unsatisfiedComments === 0 && !textChanged,
+    textChanged,
+    unansweredNegatives,
+    unsatisfiedComments,
+    tally,
+  };
   await db.updateTable("ballot_rounds").set({ closed_at: round.closes_at, result: JSON.stringify(result) }).where("id", "=", round.id).execute();
   await recordAudit(db, {
     actorId: null,
@@ -137,7 +165,7 @@ async function closeRound(db: Db, standard: StandardRow, cycle: CycleRow, round:
     subjectId: cycle.id,
     fromState: "open",
     toState: result.final ? "final" : result.passed ? "passed" : "failed",
-    details: { round: round.round, passed: result.passed, final: result.final, textChanged, unansweredNegatives, approve: tally.approve, disapprove: tally.disapprove, abstain: tally.abstain, roster: tally.roster },
+    details: { round: round.round, passed: result.passed, final: result.final, textChanged, unansweredNegatives, unsatisfiedComments, approve: tally.approve, disapprove: tally.disapprove, abstain: tally.abstain, roster: tally.roster },
   });
   return result;
 }

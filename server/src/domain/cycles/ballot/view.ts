@@ -56,7 +56,7 @@ export async function ballotView(db: Db, standard: StandardRow, cycle: CycleRow)
       closesAt: r.closes_at.toISOString(),
       state: open ? "open" : "closed",
       tally,
-      result: stored ? { passed: stored.passed, final: stored.final, textChanged: stored.textChanged, unansweredNegatives: stored.unansweredNegatives } : null,
+      result: stored ? { passed: stored.passed, final: stored.final, textChanged: stored.textChanged, unansweredNegatives: stored.unansweredNegatives, unsatisfiedComments: stored.unsatisfiedComments ?? 0 } : null,
       votes: mine.map(
         (v): BallotVote => ({
           user: { id: v.user_id, displayName: v.display_name, affiliation: v.affiliation },
