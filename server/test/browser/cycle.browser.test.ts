@@ -134,6 +134,11 @@ describeInBrowser("a revision cycle in the browser", () => {
     await now.getByText("Public input is open.").waitFor();
     await eddiePage.getByRole("region", { name: "Window changes" }).getByText("The committee meets as soon as input ends.").waitFor();
     await eddiePage.getByRole("button", { name: "Advance to the next stage" }).click();
+    // Committee opens when its window begins (in about ten seconds); the page then shows it.
+    await expect
+      .poll(async () => (await testApp.app.inject({ url: `/api/cycles/${cycle.id}`, headers: eddie.auth })).json<{ cycle: Cycle }>().cycle.currentStage, { timeout: 60_000 })
+      .toBe("committee");
+    await eddiePage.reload();
     await now.getByText("Committee action is open.").waitFor({ timeout: 30_000 });
     // What blocks the next stage links to the input.
     const blocker = now.getByRole("link", { name: /has no committee action yet/ });

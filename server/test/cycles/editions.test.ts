@@ -307,7 +307,7 @@ describe.each(databaseKinds)("the first draft and the edition of a revision cycl
         ["2.0.0-fd1", "codewright.release/v2, first draft of “Edition 2” (redline from 1.0.0)"],
         ["0.9", "codewright.release/v1, edition"],
       ] as const) {
-        const download = await codewright(["download", "--server", server, "--standard", s.slug, "--version", version, "--out", dir, "--key", signer.kid]);
+        const download = await codewright(["download", "--server", server, "--standard", s.slug, "--version", version, "--out", dir, `--key=${signer.kid}`]);
         expect(download.code, download.stderr).toBe(0);
         const file = join(dir, `${s.slug}-${version}.json`);
         expect((parseStrictJson(await readFile(file, "utf8")) as Release).format).toBe(format.split(",")[0]);

@@ -136,7 +136,7 @@ describe("codewright download from a hostile server", { timeout: 120_000 }, () =
     expect(unpinned.stderr).toContain("published");
     expect(asked).toEqual([]);
 
-    const [withKeys, withFingerprint] = await Promise.all([download(out, "--version", "1.0.0", "--keys", trustedKeys), download(out, "--version", "1.0.0", "--key", trusted.jwk.kid)]);
+    const [withKeys, withFingerprint] = await Promise.all([download(out, "--version", "1.0.0", "--keys", trustedKeys), download(out, "--version", "1.0.0", `--key=${trusted.jwk.kid}`)]);
     expect(withKeys.code).toBe(1);
     expect(withKeys.stderr).toMatch(/NOT AUTHENTIC \(unknown_key\).*Nothing was saved/);
     expect(withFingerprint.code).toBe(1);
@@ -160,7 +160,7 @@ describe("codewright download from a hostile server", { timeout: 120_000 }, () =
       keys: { keys: [{ ...attacker.jwk, kid: trusted.jwk.kid }] },
     };
     const { top, out } = await outDir("renamed-key");
-    const run = await download(out, "--version", "1.0.0", "--key", trusted.jwk.kid);
+    const run = await download(out, "--version", "1.0.0", `--key=${trusted.jwk.kid}`);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/NOT AUTHENTIC \(key_id_mismatch\)/);
     expect(await filesUnder(top)).toEqual([]);

@@ -89,7 +89,7 @@ describe.each(databaseKinds)("the codewright command line (%s)", { timeout: 120_
     expect(JSON.parse(await readFile(file(`${slug}-1.1.signature.json`), "utf8"))).toMatchObject({ algorithm: "Ed25519" });
     expect(JSON.parse(await readFile(file("keys.json"), "utf8")).keys.length).toBeGreaterThan(0);
     // Pinned by the fingerprint a reader got elsewhere; the keys saved are the pinned ones.
-    const newest = await codewright(["download", "--server", server, "--standard", slug, "--out", join(dir, "newest"), "--key", kid]);
+    const newest = await codewright(["download", "--server", server, "--standard", slug, "--out", join(dir, "newest"), `--key=${kid}`]);
     expect(newest.code, newest.stderr).toBe(0);
     expect(newest.stdout).toContain(`verified ${slug} version 1.1`);
     expect(JSON.parse(await readFile(join(dir, "newest", "keys.json"), "utf8")).keys.map((k: { kid: string }) => k.kid)).toEqual([kid]);
@@ -117,9 +117,10 @@ describe.each(databaseKinds)("the codewright command line (%s)", { timeout: 120_
     const download = (...extra: string[]) => codewright(["download", "--server", server, "--standard", slug, "--version", "1.1", ...extra]);
     const [untrusted, wrongKey, notAKey, twoKinds, replacing] = await Promise.all([
       download("--out", out),
-      download("--out", out, "--key", other.kid),
+      // `--key=`: a fingerprint may begin with "-", which would read as an option.
+      download("--out", out, `--key=${other.kid}`),
       download("--out", out, "--key", "not-a-fingerprint"),
-      download("--out", out, "--key", kid, "--trust-on-first-use"),
+      download("--out", out, `--key=${kid}`, "--trust-on-first-use"),
       // Trusting on first use does not replace keys trusted earlier.
       download("--out", join(dir, "pinned-elsewhere"), "--trust-on-first-use"),
     ]);
@@ -261,7 +262,7 @@ describe.each(databaseKinds)("the codewright command line (%s)", { timeout: 120_
       codewright(publish("--version", "2.0")),
       codewright(publish("--token", "cw_nonsense", "--version", "2.0")),
       codewright(["download", "--server", server, "--standard", slug, "--version", "9.9", "--out", dir, "--keys", file("keys.json")]),
-      codewright(["download", "--server", "http://127.0.0.1:9", "--standard", slug, "--key", kid]),
+      codewright(["download", "--server", "http://127.0.0.1:9", "--standard", slug, `--key=${kid}`]),
       codewright(["diff", file("notes.md"), file(`${slug}-1.1.json`)]),
     ]);
     for (const run of [again, anonymous, badToken, unknown, unreachable, notJson]) expect(run.code).toBe(1);
